@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Leadline reads, validated once. Nothing else reads process.env.
+ * Documented in .env.example.
+ */
+const booleanish = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Any PostgreSQL. When unset, Leadline runs an embedded PostgreSQL 17 (see LEADLINE_PG_DIR). */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Data folder of the embedded PostgreSQL. Must be reachable by the `postgres` user when run as root. */
+  LEADLINE_PG_DIR: z.string().trim().min(1).default(".data/postgres"),
+  /** Port of the embedded PostgreSQL (loopback only). */
+  LEADLINE_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Database name used inside the embedded PostgreSQL. */
+  LEADLINE_PG_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("leadline"),
+  /** Seed the demo organization on first start (only when the database has no organization). */
+  LEADLINE_SEED_DEMO: booleanish.default(true),
+  /** Size of the PostgreSQL connection pool of one app process. */
+  LEADLINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** HTTP port of the app. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Secret for session cookies. `npm start` generates one under .data/ when unset. */
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  /** Public URL of the app, used by next-auth for redirects. */
+  NEXTAUTH_URL: z.string().url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function readEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = readEnv();
