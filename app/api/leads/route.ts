@@ -1,0 +1,34 @@
+import { jsonOk } from "@/lib/api/response";
+import { readJsonObject, searchParamsObject, withApiKey } from "@/lib/api/with-api";
+import { parseWith } from "@/lib/validation";
+import { createLead } from "@/lib/leads/create-lead";
+import { listLeads } from "@/lib/leads/list-leads";
+import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
+import { updateLeads } from "@/lib/leads/update-leads";
+
+// PATCH /api/leads - update the leads matched by id, email or phone
+export const PATCH = withApiKey(async ({ req, ctx, requestId }) => {
+  const { match, changes } = parseWith(updateLeadsBodySchema, await readJsonObject(req));
+  const result = await updateLeads(ctx, { match, changes });
+  return jsonOk(requestId, {
+    leadId: result.leadIds[0],
+    leadsUpdated: result.leadIds.length,
+    leadIds: result.leadIds,
+    leads: result.leads,
+    message: result.message,
+  });
+});
+
+// POST /api/leads - create a lead
+export const POST = withApiKey(async ({ req, ctx, requestId }) => {
+  const body = parseWith(createLeadBodySchema, await readJsonObject(req));
+  const lead = await createLead(ctx, body);
+  return jsonOk(requestId, lead, { status: 201 });
+});
+
+// GET /api/leads - list leads with search, filters, sort and pagination
+export const GET = withApiKey(async ({ req, ctx, requestId }) => {
+  const query = parseWith(listLeadsQuerySchema, searchParamsObject(req));
+  const { leads, pagination } = await listLeads(ctx.organization, query);
+  return jsonOk(requestId, leads, { meta: { pagination } });
+});

@@ -1,0 +1,154 @@
+import { createHash, randomInt } from "node:crypto";
+import type { OrganizationSettings } from "@/lib/auth/actor";
+import { prisma } from "@/lib/db/client";
+import { AppError, validationError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+
+export const API_KEY_PREFIX = "ll_";
+const KEY_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const KEY_RANDOM_LENGTH = 40;
+const SUFFIX_LENGTH = 4;
+/** lastUsedAt is written at most this often per key, so busy keys do not turn every request into a write. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+export function generateApiKey(): string {
+  let random = "";
+  for (let i = 0; i < KEY_RANDOM_LENGTH; i++) random += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)];
+  return `${API_KEY_PREFIX}${random}`;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export interface AuthenticatedApiKey {
+  id: string;
+  name: string;
+  organization: OrganizationSettings;
+}
+
+const lastUsedWrites = new Map<string, number>();
+
+function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
+  const now = Date.now();
+  const known = Math.max(lastUsedWrites.get(apiKeyId) ?? 0, lastUsedAt?.getTime() ?? 0);
+  if (now - known < LAST_USED_WRITE_INTERVAL_MS) return;
+  lastUsedWrites.set(apiKeyId, now);
+  // Best effort and off the request's path: a failed write must not fail the request.
+  prisma.apiKey
+    .updateMany({ where: { id: apiKeyId }, data: { lastUsedAt: new Date(now) } })
+    .catch((error: unknown) => console.error("Could not record API key use", { apiKeyId, error }));
+}
+
+/**
+ * The active key with this plaintext, looked up by its SHA-256 (so comparison leaks no timing),
+ * with its organization's settings. Revoked keys are refused on their very next request: nothing
+ * is cached.
+ */
+export async function authenticateApiKey(key: string): Promise<AuthenticatedApiKey | null> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+  const found = await prisma.apiKey.findUnique({
+    where: { hashedKey: hashApiKey(key) },
+    select: {
+      id: true,
+      name: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      organization: { select: { id: true, allowBulkUpdates: true, defaultPhoneCountry: true, currency: true } },
+    },
+  });
+  if (!found || found.revokedAt !== null) return null;
+  touchLastUsed(found.id, found.lastUsedAt);
+  return { id: found.id, name: found.name, organization: found.organization };
+}
+
+export interface ApiKeyDto {
+  id: string;
+  name: string;
+  suffix: string;
+  createdAt: string;
+  createdBy: { id: string; name: string } | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const apiKeyDtoSelect = {
+  id: true,
+  name: true,
+  suffix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  createdBy: { select: { id: true, name: true } },
+} as const;
+
+function toDto(key: {
+  id: string;
+  name: string;
+  suffix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: { id: string; name: string } | null;
+}): ApiKeyDto {
+  return {
+    id: key.id,
+    name: key.name,
+    suffix: key.suffix,
+    createdAt: key.createdAt.toISOString(),
+    createdBy: key.createdBy,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listApiKeys(organizationId: string): Promise<ApiKeyDto[]> {
+  const keys = await prisma.apiKey.findMany({
+    where: { organizationId },
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: apiKeyDtoSelect,
+  });
+  return keys.map(toDto);
+}
+
+/**
+ * Creates a key and returns its plaintext: the only time it exists outside the caller's hands.
+ * Names are unique among a organization's active keys, so a key can be revoked by name.
+ */
+export async function createApiKey(input: {
+  organizationId: string;
+  name: string;
+  createdById: string | null;
+}): Promise<{ apiKey: ApiKeyDto; plaintext: string }> {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 100) throw validationError([{ field: "name", message: "must be 1 to 100 characters" }]);
+  const clash = await prisma.apiKey.findFirst({ where: { organizationId: input.organizationId, name, revokedAt: null } });
+  if (clash) throw new AppError("CONFLICT", `An active API key named "${name}" already exists`);
+  const plaintext = generateApiKey();
+  const apiKey = await prisma.apiKey.create({
+    data: {
+      id: newId("key"),
+      organizationId: input.organizationId,
+      name,
+      hashedKey: hashApiKey(plaintext),
+      suffix: plaintext.slice(-SUFFIX_LENGTH),
+      createdById: input.createdById,
+    },
+    select: apiKeyDtoSelect,
+  });
+  return { apiKey: toDto(apiKey), plaintext };
+}
+
+/** Revokes an active key of the organization, by id or by name. Another organization's key is "not found". */
+export async function revokeApiKey(organizationId: string, key: { id: string } | { name: string }): Promise<ApiKeyDto> {
+  const where = "id" in key ? { organizationId, id: key.id } : { organizationId, name: key.name.trim(), revokedAt: null };
+  const found = await prisma.apiKey.findFirst({ where, select: { id: true, revokedAt: true } });
+  if (!found) throw new AppError("NOT_FOUND", "API key not found");
+  if (found.revokedAt !== null) throw new AppError("CONFLICT", "This API key is already revoked");
+  const revoked = await prisma.apiKey.update({
+    where: { id: found.id },
+    data: { revokedAt: new Date() },
+    select: apiKeyDtoSelect,
+  });
+  return toDto(revoked);
+}

@@ -1,0 +1,100 @@
+import type { NextRequest } from "next/server";
+import { authenticateApiKey } from "@/lib/api-keys/api-keys";
+import type { ActorContext } from "@/lib/auth/actor";
+import { AppError, validationError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { jsonError } from "./response";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Honours a sane X-Request-Id from the client (for tracing across systems), else makes one. */
+export function requestIdFor(req: Request): string {
+  const given = req.headers.get("x-request-id");
+  return given && CLIENT_REQUEST_ID.test(given) ? given : newId("req", 20);
+}
+
+/** The key from `X-API-KEY`, or from `Authorization: Bearer`. Never from the URL. */
+function apiKeyFrom(req: Request): string | null {
+  const header = req.headers.get("x-api-key")?.trim();
+  if (header) return header;
+  const authorization = req.headers.get("authorization")?.trim();
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i);
+  return bearer?.[1] ?? null;
+}
+
+/** Reads a JSON object body, refusing more than 1 MB even when no Content-Length is sent. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `Request body must be at most ${MAX_BODY_BYTES} bytes`, { maxBytes: MAX_BODY_BYTES });
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw new AppError("PAYLOAD_TOO_LARGE", `Request body must be at most ${MAX_BODY_BYTES} bytes`, { maxBytes: MAX_BODY_BYTES });
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw validationError([{ field: "", message: text.trim() === "" ? "Request body is empty; send a JSON object" : "Request body is not valid JSON" }]);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw validationError([{ field: "", message: "Request body must be a JSON object" }]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function searchParamsObject(req: NextRequest): Record<string, string> {
+  return Object.fromEntries(req.nextUrl.searchParams.entries());
+}
+
+export interface ApiHandlerArgs<P> {
+  req: NextRequest;
+  ctx: ActorContext;
+  params: P;
+  requestId: string;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+/**
+ * The one wrapper of API route handlers: request id, API-key authentication scoped to the key's
+ * organization, and every thrown error mapped to the one JSON error envelope (never a stack trace).
+ */
+export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+  return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
+    const requestId = requestIdFor(req);
+    try {
+      const key = apiKeyFrom(req);
+      if (!key) throw new AppError("UNAUTHORIZED", "Missing API key: send it in the X-API-KEY header");
+      const apiKey = await authenticateApiKey(key);
+      if (!apiKey) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
+      const ctx: ActorContext = {
+        organization: apiKey.organization,
+        actor: { type: "api_key", apiKeyId: apiKey.id, name: apiKey.name },
+        source: "api",
+        requestId,
+      };
+      const params = route?.params ? await route.params : ({} as P);
+      const response = await handler({ req, ctx, params, requestId });
+      response.headers.set("X-Request-Id", requestId);
+      return response;
+    } catch (error) {
+      return jsonError(requestId, error);
+    }
+  };
+}

@@ -1,0 +1,22 @@
+/** Who is acting, for which organization, and through which door. Built by the API wrapper or the session. */
+
+export interface OrganizationSettings {
+  id: string;
+  allowBulkUpdates: boolean;
+  defaultPhoneCountry: string;
+  currency: string;
+}
+
+export type Actor =
+  | { type: "user"; userId: string; name: string }
+  | { type: "api_key"; apiKeyId: string; name: string }
+  | { type: "system"; name: string };
+
+export type ChangeSource = "api" | "app" | "import" | "system";
+
+export interface ActorContext {
+  organization: OrganizationSettings;
+  actor: Actor;
+  source: ChangeSource;
+  requestId: string;
+}

@@ -1,0 +1,204 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { hashApiKey } from "@/lib/api-keys/api-keys";
+import { prisma } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { normalizeEmail, normalizePhone, type LeadStatusValue } from "@/lib/leads/normalize";
+import { planLeadUpdate } from "@/lib/leads/plan-update";
+import { hashPassword } from "@/lib/users/passwords";
+
+/**
+ * Demo data for a first start: the organization "Acme", an admin, a salesperson, a demo API key
+ * and about 200 leads with notes and history. Deterministic, so the README and tests can name
+ * leads in it. Seeded only into a database without organizations.
+ */
+
+export const DEMO = {
+  organization: { name: "Acme", slug: "acme" },
+  admin: { name: "Alice Admin", email: "admin@acme.test", password: "acme-admin-demo" },
+  sales: { name: "Sam Sales", email: "sales@acme.test", password: "acme-sales-demo" },
+  apiKey: { name: "Demo key", plaintext: "ll_demo_acme_do_not_use_in_production" },
+  leadCount: 200,
+} as const;
+
+/** Small deterministic PRNG (mulberry32). */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Sophia", "Lucas", "Mia", "Ethan", "Isabella", "Amara", "Chen", "Priya", "Diego", "Fatima", "Hiroshi", "Ingrid", "Kwame", "Leila", "Marco", "Nadia", "Oscar", "Rosa", "Tomás", "Yara", "Zoe", "Arjun", "Beatriz", "Daniel"];
+const LAST = ["Smith", "Johnson", "Garcia", "Martinez", "Brown", "Nguyen", "Patel", "Kim", "Okafor", "Rossi", "Müller", "Silva", "Cohen", "Andersson", "Tanaka", "Dubois", "Kowalski", "O'Brien", "Haddad", "Novak", "Lopez", "Walker", "Singh", "Park", "Mensah"];
+const COMPANIES = ["Northwind Traders", "Globex", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Foods", "Hooli", "Vandelay Imports", "Soylent Labs", "Cyberdyne Systems", "Tyrell Homes", "Wonka Confections", "Pied Piper", "Massive Dynamic", "Oscorp Energy", "Blue Sun", "Gringotts Finance", "Acme Roofing", "Bluth Properties", "Dunder Mifflin"];
+const AREA_CODES = ["212", "312", "415", "512", "617", "646", "702", "720", "206", "305"];
+const NOTES = [
+  "Called, interested in the annual plan. Follow up next week.",
+  "Asked for a quote for 25 seats.",
+  "Came in through the pricing page web form.",
+  "Demo booked for Thursday 10:00.",
+  "Decision maker is the COO; budget approved for Q3.",
+  "Left a voicemail.",
+  "Sent the proposal and the security questionnaire.",
+  "Wants a pilot before committing.",
+  "Referred by an existing customer.",
+  "Competitor is cheaper, but they like our support.",
+];
+const LOSS_REASONS = ["Chose a competitor", "No budget this year", "No response after 3 follow-ups", "Too expensive", "Project cancelled"];
+const SOURCES = ["webform", "api", "import", "app", "calltracker"];
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function slug(s: string): string {
+  return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "");
+}
+
+interface DemoLead {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string;
+  status: LeadStatusValue;
+  value: string | null;
+  lossReason: string | null;
+}
+
+function demoLeads(): DemoLead[] {
+  const rnd = random(20261126);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const leads: DemoLead[] = [
+    // Named leads that the README and the tests refer to.
+    { name: "Grace Hopper", email: "grace.hopper@navalsystems.example", phone: "+1 415 555 0100", company: "Naval Systems", status: "open", value: "12000.00", lossReason: null },
+    { name: "Jordan Lee", email: "jordan.lee@northwind.example", phone: "(212) 555-0134", company: "Northwind Traders", status: "qualified", value: "8000.00", lossReason: null },
+    { name: "Jordan Lee (second inquiry)", email: "Jordan.Lee@northwind.example", phone: "+1 212 555 0135", company: "Northwind Traders", status: "open", value: null, lossReason: null },
+  ];
+  while (leads.length < DEMO.leadCount) {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const company = pick(COMPANIES);
+    const roll = rnd();
+    const status: LeadStatusValue = roll < 0.4 ? "open" : roll < 0.65 ? "qualified" : roll < 0.85 ? "won" : "lost";
+    const area = pick(AREA_CODES);
+    const local = `${200 + Math.floor(rnd() * 800)}-${String(Math.floor(rnd() * 10000)).padStart(4, "0")}`;
+    leads.push({
+      name: `${first} ${last}`,
+      email: rnd() < 0.9 ? `${slug(first)}.${slug(last)}${leads.length}@${slug(company)}.example` : null,
+      phone: rnd() < 0.8 ? (rnd() < 0.5 ? `(${area}) ${local}` : `+1 ${area} ${local}`) : null,
+      company,
+      status,
+      value: rnd() < 0.85 ? (Math.round(500 + rnd() * 250_000) + (rnd() < 0.3 ? 0.5 : 0)).toFixed(2) : null,
+      lossReason: status === "lost" ? pick(LOSS_REASONS) : null,
+    });
+  }
+  return leads;
+}
+
+export async function hasAnyOrganization(): Promise<boolean> {
+  return (await prisma.organization.count()) > 0;
+}
+
+export async function seedDemo(now = new Date()): Promise<void> {
+  const rnd = random(42);
+  const organizationId = newId("org");
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.organization.create({ data: { id: organizationId, ...DEMO.organization } });
+      const adminId = newId("user");
+      const salesId = newId("user");
+      await tx.user.createMany({
+        data: [
+          { id: adminId, organizationId, name: DEMO.admin.name, email: DEMO.admin.email, role: "admin", passwordHash: await hashPassword(DEMO.admin.password) },
+          { id: salesId, organizationId, name: DEMO.sales.name, email: DEMO.sales.email, role: "sales", passwordHash: await hashPassword(DEMO.sales.password) },
+        ],
+      });
+      const apiKeyId = newId("key");
+      await tx.apiKey.create({
+        data: {
+          id: apiKeyId,
+          organizationId,
+          name: DEMO.apiKey.name,
+          hashedKey: hashApiKey(DEMO.apiKey.plaintext),
+          suffix: DEMO.apiKey.plaintext.slice(-4),
+          createdById: adminId,
+          createdAt: new Date(now.getTime() - 120 * DAY),
+        },
+      });
+
+      const actors = [
+        { actorType: "user" as const, actorUserId: salesId, actorApiKeyId: null, actorName: DEMO.sales.name, source: "app" },
+        { actorType: "user" as const, actorUserId: adminId, actorApiKeyId: null, actorName: DEMO.admin.name, source: "app" },
+        { actorType: "api_key" as const, actorUserId: null, actorApiKeyId: apiKeyId, actorName: DEMO.apiKey.name, source: "api" },
+      ];
+      const leads: Prisma.LeadCreateManyInput[] = [];
+      const notes: Prisma.LeadNoteCreateManyInput[] = [];
+      const events: Prisma.LeadEventCreateManyInput[] = [];
+
+      demoLeads().forEach((demo, index) => {
+        const id = newId("lead");
+        // The named leads are the newest, so they open the list.
+        const createdAt = new Date(now.getTime() - (index < 3 ? (index + 1) * 6 * 60 * 60_000 : (3 + rnd() * 117) * DAY));
+        const creator = actors[Math.floor(rnd() * actors.length)]!;
+        events.push({
+          id: newId("evt"), organizationId, leadId: id, type: "created", changes: { status: { from: null, to: "open" } },
+          ...creator, source: index < 3 ? "api" : creator.source, requestId: null, createdAt,
+        });
+
+        // Walk the lead to its status through the same rules as a real update.
+        let state = { status: "open" as LeadStatusValue, value: null as string | null, lossReason: null as string | null, qualifiedAt: null as Date | null };
+        const timestamps: { qualifiedAt?: Date; wonAt?: Date; lostAt?: Date } = {};
+        const steps: { status?: LeadStatusValue; value?: string | null; lossReason?: string }[] = [];
+        if (demo.value !== null) steps.push({ value: demo.value });
+        if (demo.status === "won" || demo.status === "lost" || demo.status === "qualified") steps.push({ status: "qualified" });
+        if (demo.status === "won") steps.push({ status: "won" });
+        if (demo.status === "lost") steps.push({ status: "lost", lossReason: demo.lossReason ?? undefined });
+        let at = createdAt.getTime();
+        let updatedAt = createdAt;
+        for (const step of steps) {
+          at = Math.min(now.getTime() - 60_000, at + (0.2 + rnd() * 10) * DAY);
+          const when = new Date(at);
+          const { data, diff } = planLeadUpdate(state, step, when);
+          state = {
+            status: data.status ?? state.status,
+            value: data.value !== undefined ? data.value : state.value,
+            lossReason: data.lossReason !== undefined ? data.lossReason : state.lossReason,
+            qualifiedAt: data.qualifiedAt ?? state.qualifiedAt,
+          };
+          if (data.qualifiedAt) timestamps.qualifiedAt = data.qualifiedAt;
+          if (data.wonAt) timestamps.wonAt = data.wonAt;
+          if (data.lostAt) timestamps.lostAt = data.lostAt;
+          const actor = actors[Math.floor(rnd() * actors.length)]!;
+          let noteId: string | null = null;
+          if (rnd() < 0.6) {
+            noteId = newId("note");
+            notes.push({
+              id: noteId, organizationId, leadId: id, body: NOTES[Math.floor(rnd() * NOTES.length)]!,
+              authorUserId: actor.actorUserId, authorApiKeyId: actor.actorApiKeyId, createdAt: when,
+            });
+          }
+          events.push({
+            id: newId("evt"), organizationId, leadId: id, type: "updated", changes: diff as Prisma.InputJsonObject,
+            ...actor, requestId: null, noteId, createdAt: when,
+          });
+          updatedAt = when;
+        }
+        const email = demo.email ? normalizeEmail(demo.email) : null;
+        const phone = demo.phone ? normalizePhone(demo.phone, "US") : null;
+        leads.push({
+          id, organizationId, name: demo.name, email: demo.email, emailNormalized: email?.ok ? email.value : null,
+          phone: demo.phone, phoneNormalized: phone?.ok ? phone.value : null, company: demo.company,
+          source: index < 3 ? "webform" : SOURCES[Math.floor(rnd() * SOURCES.length)]!, status: state.status,
+          value: state.value, currency: "USD", lossReason: state.lossReason, ...timestamps,
+          version: 1 + steps.length, createdAt, updatedAt,
+        });
+      });
+
+      await tx.lead.createMany({ data: leads });
+      await tx.leadNote.createMany({ data: notes });
+      await tx.leadEvent.createMany({ data: events });
+    },
+    { timeout: 60_000 },
+  );
+}

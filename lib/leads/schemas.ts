@@ -1,0 +1,210 @@
+import { z } from "zod";
+import {
+  API_UPDATE_STATUSES,
+  LEAD_STATUSES,
+  MAX_LOSS_REASON_LENGTH,
+  MAX_NOTE_LENGTH,
+  normalizeEmail,
+  parseLeadValue,
+  parseStatus,
+  type LeadStatusValue,
+} from "./normalize";
+
+/**
+ * Request schemas for leads, shared by the API routes, the server actions and the forms.
+ * Unknown fields are stripped (never written). Blank strings count as absent where the contract
+ * says so.
+ */
+
+export type LeadMatch = { by: "id"; id: string } | { by: "email"; email: string } | { by: "phone"; phone: string };
+
+export interface LeadChanges {
+  status?: LeadStatusValue;
+  /** Decimal string rounded to cents, or null to clear. */
+  value?: string | null;
+  note?: string;
+  lossReason?: string;
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v === null ? undefined : v);
+
+/** A string identifier or text field; blank or null counts as absent. */
+function optionalString(max: number, label = "text") {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: `must be a ${label} string` })
+      .trim()
+      .max(max, { error: `must be at most ${max} characters` })
+      .optional(),
+  );
+}
+
+/** Phone numbers sometimes arrive as JSON numbers from spreadsheets and automation tools. */
+const phoneInput = z.preprocess(
+  (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? String(v) : blankToUndefined(v)),
+  z.string({ error: "must be a phone number string" }).trim().max(64, { error: "must be at most 64 characters" }).optional(),
+);
+
+function statusField(allowed: readonly LeadStatusValue[]) {
+  return z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase()) : v === null ? undefined : v),
+    z.enum(allowed as [LeadStatusValue, ...LeadStatusValue[]], { error: `must be one of: ${allowed.join(", ")}` }).optional(),
+  );
+}
+
+const valueField = z.unknown().optional().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const parsed = parseLeadValue(v);
+  if (!parsed.ok) {
+    ctx.issues.push({ code: "custom", message: parsed.message, input: v });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+const noteField = z.preprocess(
+  (v) => (v === null ? undefined : v),
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .max(MAX_NOTE_LENGTH, { error: `must be at most ${MAX_NOTE_LENGTH} characters` })
+    .optional()
+    .transform((v) => (v === "" ? undefined : v)),
+);
+
+const lossReasonField = optionalString(MAX_LOSS_REASON_LENGTH);
+
+/** Body of PATCH /api/leads. Produces the match (highest-priority identifier only) and the changes. */
+export const updateLeadsBodySchema = z
+  .object({
+    id: optionalString(200, "lead id"),
+    email: optionalString(320),
+    phone: phoneInput,
+    status: z.unknown().optional(),
+    changedTo: z.unknown().optional(),
+    value: valueField,
+    note: noteField,
+    lossReason: lossReasonField,
+  })
+  .transform((body, ctx) => {
+    let match: LeadMatch;
+    if (body.id !== undefined) {
+      match = { by: "id", id: body.id };
+    } else if (body.email !== undefined) {
+      const email = normalizeEmail(body.email);
+      if (!email.ok) {
+        ctx.issues.push({ code: "custom", path: ["email"], message: email.message, input: body.email });
+        return z.NEVER;
+      }
+      match = { by: "email", email: email.value };
+    } else if (body.phone !== undefined) {
+      match = { by: "phone", phone: body.phone };
+    } else {
+      ctx.issues.push({ code: "custom", path: [], message: "At least one of id, email or phone is required", input: body });
+      return z.NEVER;
+    }
+
+    // `status` wins over the legacy `changedTo`, which is then ignored entirely.
+    const statusKey = blankToUndefined(body.status) !== undefined ? "status" : "changedTo";
+    const status = statusField(API_UPDATE_STATUSES).safeParse(body[statusKey]);
+    if (!status.success) {
+      ctx.issues.push({
+        code: "invalid_value",
+        values: [...API_UPDATE_STATUSES],
+        path: [statusKey],
+        message: `must be one of: ${API_UPDATE_STATUSES.join(", ")}`,
+        input: body[statusKey],
+      });
+      return z.NEVER;
+    }
+
+    const changes: LeadChanges = {};
+    if (status.data !== undefined) changes.status = status.data;
+    if (body.value !== undefined) changes.value = body.value;
+    if (body.note !== undefined) changes.note = body.note;
+    if (body.lossReason !== undefined) changes.lossReason = body.lossReason;
+    return { match, changes };
+  });
+
+export type UpdateLeadsBody = z.output<typeof updateLeadsBodySchema>;
+
+/** Body of POST /api/leads and of the app's new-lead form. */
+export const createLeadBodySchema = z
+  .object({
+    name: optionalString(200),
+    email: optionalString(320),
+    phone: phoneInput,
+    company: optionalString(200),
+    source: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "must be a string" })
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9_-]{1,40}$/, { error: "must be a short word such as api, import or webform" })
+        .optional(),
+    ),
+    status: statusField(LEAD_STATUSES),
+    value: valueField,
+    note: noteField,
+    lossReason: lossReasonField,
+  })
+  .superRefine((body, ctx) => {
+    if (body.name === undefined && body.email === undefined && body.phone === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "At least one of name, email or phone is required" });
+    }
+    if (body.email !== undefined) {
+      const email = normalizeEmail(body.email);
+      if (!email.ok) ctx.addIssue({ code: "custom", path: ["email"], message: email.message });
+    }
+  });
+
+export type CreateLeadBody = z.output<typeof createLeadBodySchema>;
+
+/** The app's lead form: any status (a salesperson may reopen a lead) and the version it was loaded at. */
+export const leadFormSchema = z.object({
+  leadId: z.string().min(1),
+  expectedVersion: z.coerce.number().int().min(1),
+  status: statusField(LEAD_STATUSES),
+  // An empty value field in a form means "no value".
+  value: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), valueField),
+  note: noteField,
+  lossReason: lossReasonField,
+});
+
+export type LeadFormInput = z.output<typeof leadFormSchema>;
+
+export const LEAD_SORT_FIELDS = ["createdAt", "updatedAt", "value", "name"] as const;
+
+/** Query of GET /api/leads and of the app's list. */
+export const listLeadsQuerySchema = z.object({
+  search: optionalString(200),
+  status: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.split(",").map((s) => s.trim().toLowerCase()) : undefined),
+    z.array(z.enum(LEAD_STATUSES, { error: `must be one of: ${LEAD_STATUSES.join(", ")}` })).optional(),
+  ),
+  email: optionalString(320),
+  phone: optionalString(64),
+  sort: z
+    .preprocess(
+      (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : "createdAt:desc"),
+      z.string().regex(new RegExp(`^(${LEAD_SORT_FIELDS.join("|")})(:(asc|desc))?$`), {
+        error: `must be one of ${LEAD_SORT_FIELDS.join(", ")}, optionally followed by :asc or :desc`,
+      }),
+    )
+    .transform((s) => {
+      const [field, direction = "desc"] = s.split(":") as [(typeof LEAD_SORT_FIELDS)[number], "asc" | "desc" | undefined];
+      return { field, direction: direction ?? "desc" };
+    }),
+  limit: z.preprocess(
+    (v) => (v === undefined || v === "" ? 50 : v),
+    z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(100, { error: "must be at most 100" }),
+  ),
+  page: z.preprocess(
+    (v) => (v === undefined || v === "" ? 1 : v),
+    z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(1_000_000),
+  ),
+});
+
+export type ListLeadsQuery = z.output<typeof listLeadsQuerySchema>;

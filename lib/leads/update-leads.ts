@@ -1,0 +1,168 @@
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { ActorContext } from "@/lib/auth/actor";
+import { prisma, type TransactionClient } from "@/lib/db/client";
+import { AppError, validationError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { normalizePhone } from "./normalize";
+import { planLeadUpdate, type LeadDiff } from "./plan-update";
+import type { LeadChanges, LeadMatch } from "./schemas";
+import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
+
+export interface UpdateLeadsInput {
+  match: LeadMatch;
+  changes: LeadChanges;
+  /** The app's forms send the version they were loaded at; a newer lead is refused (409). */
+  expectedVersion?: number;
+}
+
+export interface UpdateLeadsResult {
+  leadIds: string[];
+  leads: LeadDto[];
+  /** Leads where a field changed or a note was added. */
+  changedCount: number;
+  message: string;
+}
+
+const LEAD_COLUMNS = Prisma.sql`"id", "name", "email", "phone", "company", "source", "status"::text AS "status",
+  "value"::text AS "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
+
+/** Locks the matched leads in one consistent order (oldest first), so concurrent bulk updates cannot deadlock. */
+async function lockMatchingLeads(tx: TransactionClient, ctx: ActorContext, match: LeadMatch): Promise<LeadRecord[]> {
+  const organizationId = ctx.organization.id;
+  let condition: Prisma.Sql;
+  switch (match.by) {
+    case "id":
+      condition = Prisma.sql`"id" = ${match.id}`;
+      break;
+    case "email":
+      condition = Prisma.sql`"emailNormalized" = ${match.email}`;
+      break;
+    case "phone": {
+      const phone = normalizePhone(match.phone, ctx.organization.defaultPhoneCountry);
+      if (!phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
+      condition = Prisma.sql`"phoneNormalized" = ${phone.value}`;
+      break;
+    }
+  }
+  return tx.$queryRaw<LeadRecord[]>`
+    SELECT ${LEAD_COLUMNS} FROM "Lead"
+    WHERE "organizationId" = ${organizationId} AND ${condition}
+    ORDER BY "createdAt", "id"
+    FOR UPDATE`;
+}
+
+function describe(changed: number, matched: number): string {
+  if (changed === 0) return matched === 1 ? "Lead matched; nothing to change" : `${matched} leads matched; nothing to change`;
+  return matched === 1 ? "Lead updated" : `${changed} of ${matched} leads updated`;
+}
+
+function actorColumns(ctx: ActorContext) {
+  return {
+    userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
+    apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : null,
+  };
+}
+
+/**
+ * Updates the leads that `match` finds in the caller's organization: the one implementation behind
+ * PATCH /api/leads and the app's lead form. In one transaction it matches (locking the rows),
+ * applies the conflict rule, updates, appends the note and writes one event per changed lead.
+ */
+export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): Promise<UpdateLeadsResult> {
+  return withTransactionRetry(() =>
+    prisma.$transaction(
+      async (tx) => {
+        const matched = await lockMatchingLeads(tx, ctx, input.match);
+        if (matched.length === 0) throw new AppError("NOT_FOUND", "No lead matches the given identifier");
+        if (matched.length > 1 && !ctx.organization.allowBulkUpdates) {
+          throw new AppError(
+            "CONFLICT",
+            `${matched.length} leads match this ${input.match.by}; identify one lead by id, or let an admin allow bulk updates`,
+            { matchCount: matched.length },
+          );
+        }
+        const [first] = matched;
+        if (input.expectedVersion !== undefined && first && first.version !== input.expectedVersion) {
+          throw new AppError("CONFLICT", "This lead was changed by someone else since you opened it", {
+            reason: "STALE_VERSION",
+            expectedVersion: input.expectedVersion,
+            lead: serializeLead(first),
+          });
+        }
+
+        const now = new Date();
+        const { userId, apiKeyId } = actorColumns(ctx);
+        const note = input.changes.note;
+        const notes: Prisma.LeadNoteCreateManyInput[] = [];
+        const events: Prisma.LeadEventCreateManyInput[] = [];
+        const leads: LeadDto[] = [];
+
+        for (const lead of matched) {
+          const { data, diff } = planLeadUpdate(lead, input.changes, now);
+          const fieldsChanged = Object.keys(diff).length > 0;
+          if (!fieldsChanged && note === undefined) {
+            leads.push(serializeLead(lead));
+            continue;
+          }
+          const updated = await tx.lead.update({
+            where: { id: lead.id },
+            data: fieldsChanged ? { ...data, version: { increment: 1 } } : { updatedAt: now },
+          });
+          leads.push(serializeLead(updated));
+
+          let noteId: string | null = null;
+          if (note !== undefined) {
+            noteId = newId("note");
+            notes.push({
+              id: noteId,
+              organizationId: ctx.organization.id,
+              leadId: lead.id,
+              body: note,
+              authorUserId: userId,
+              authorApiKeyId: apiKeyId,
+              createdAt: now,
+            });
+          }
+          events.push({
+            id: newId("evt"),
+            organizationId: ctx.organization.id,
+            leadId: lead.id,
+            type: "updated",
+            changes: diff satisfies LeadDiff as Prisma.InputJsonObject,
+            actorType: ctx.actor.type,
+            actorUserId: userId,
+            actorApiKeyId: apiKeyId,
+            actorName: ctx.actor.name,
+            source: ctx.source,
+            requestId: ctx.requestId,
+            noteId,
+            createdAt: now,
+          });
+        }
+
+        if (notes.length > 0) await tx.leadNote.createMany({ data: notes });
+        if (events.length > 0) await tx.leadEvent.createMany({ data: events });
+
+        return {
+          leadIds: leads.map((l) => l.id),
+          leads,
+          changedCount: events.length,
+          message: describe(events.length, matched.length),
+        };
+      },
+      { maxWait: 15_000, timeout: 30_000 },
+    ),
+  );
+}
+
+/** Deadlocks and serialization failures (P2034) are safe to retry: the whole transaction rolled back. */
+export async function withTransactionRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const retryable = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
+      if (!retryable || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `npm run admin -- <command>`: bootstrap and administer an installation from the shell. Works
+ * whether the app runs or not (it reuses a running embedded PostgreSQL). Calls the same services
+ * as the app.
+ */
+import { parseArgs } from "node:util";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/api-keys";
+import { openDatabase, type Database } from "@/lib/db/bootstrap";
+import { disconnectPrisma } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { createOrganization, getOrganizationBySlugOrThrow, updateOrganizationSettings } from "@/lib/organizations/organizations";
+import { createUser } from "@/lib/users/users";
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+
+Commands:
+  create-org       --name <name> [--slug <slug>]            Prints the slug.
+  create-user      --org <slug> --email <e> --password <p> --role admin|sales [--name <name>]
+  create-api-key   --org <slug> --name <name>                Prints the key as the last line (shown only once).
+  revoke-api-key   --org <slug> --name <name>
+  set-bulk-updates --org <slug> --on|--off
+`;
+
+class UsageError extends Error {}
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+const OPTIONS = {
+  name: { type: "string" },
+  slug: { type: "string" },
+  org: { type: "string" },
+  email: { type: "string" },
+  password: { type: "string" },
+  role: { type: "string" },
+  on: { type: "boolean" },
+  off: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function runCommand(command: string, values: Record<string, string | boolean | undefined>): Promise<void> {
+  switch (command) {
+    case "create-org": {
+      const organization = await createOrganization({ name: required(values, "name"), slug: values.slug as string | undefined });
+      console.log(organization.slug);
+      return;
+    }
+    case "create-user": {
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      const email = required(values, "email");
+      const role = required(values, "role");
+      if (role !== "admin" && role !== "sales") throw new UsageError("--role must be admin or sales");
+      const user = await createUser(organization.id, {
+        name: (values.name as string | undefined) ?? email.split("@")[0] ?? email,
+        email,
+        password: required(values, "password"),
+        role,
+      });
+      console.log(`Created ${user.role} ${user.email} in ${organization.slug}`);
+      return;
+    }
+    case "create-api-key": {
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      const { apiKey, plaintext } = await createApiKey({ organizationId: organization.id, name: required(values, "name"), createdById: null });
+      console.log(`Created API key "${apiKey.name}" for ${organization.slug}. Store it now: it is not shown again.`);
+      console.log(plaintext);
+      return;
+    }
+    case "revoke-api-key": {
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      const apiKey = await revokeApiKey(organization.id, { name: required(values, "name") });
+      console.log(`Revoked API key "${apiKey.name}" (…${apiKey.suffix}) of ${organization.slug}`);
+      return;
+    }
+    case "set-bulk-updates": {
+      if (values.on === values.off) throw new UsageError("give exactly one of --on or --off");
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      await updateOrganizationSettings(organization.id, { allowBulkUpdates: values.on === true }, null);
+      console.log(`Bulk updates are now ${values.on ? "on" : "off"} for ${organization.slug}`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `Unknown command "${command}"` : "No command given");
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command = ""] = parsed.positionals;
+  if (parsed.values.help || command === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  let database: Database | undefined;
+  try {
+    database = await openDatabase({ log: (line) => console.error(line) });
+    await runCommand(command, parsed.values);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      const issues = (error.details as { issues?: { field: string; message: string }[] } | undefined)?.issues;
+      const detail = issues && issues.length > 1 ? `\n${issues.map((i) => `  ${i.field}: ${i.message}`).join("\n")}` : "";
+      console.error(`Error: ${error.message}${detail}`);
+      return 1;
+    }
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await disconnectPrisma();
+    await database?.stop();
+  }
+}
+
+main().then((code) => process.exit(code));

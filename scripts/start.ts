@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the database (embedded PostgreSQL unless DATABASE_URL is set), migrations, demo data
+ * on first start, a production build when the sources changed, then `next start`.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { hashApiKey } from "@/lib/api-keys/api-keys";
+import { openDatabase } from "@/lib/db/bootstrap";
+import { disconnectPrisma, prisma } from "@/lib/db/client";
+import { DEMO, hasAnyOrganization, seedDemo } from "@/lib/demo/seed-demo";
+import { env } from "@/lib/env";
+import { buildApp, nextBin } from "./lib/build";
+import { waitForHttp } from "./lib/http";
+
+const log = (line: string) => console.log(`[leadline] ${line}`);
+
+/** A session secret that survives restarts, kept beside the embedded database (git-ignored). */
+function sessionSecret(): string {
+  if (env.NEXTAUTH_SECRET) return env.NEXTAUTH_SECRET;
+  const file = path.join(process.cwd(), ".data", "nextauth-secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  log(`Generated a session secret in ${path.relative(process.cwd(), file)} (set NEXTAUTH_SECRET in production)`);
+  return secret;
+}
+
+async function demoBanner(): Promise<string[]> {
+  const organization = await prisma.organization.findUnique({ where: { slug: DEMO.organization.slug } });
+  if (!organization) return [];
+  const key = await prisma.apiKey.findUnique({ where: { hashedKey: hashApiKey(DEMO.apiKey.plaintext) } });
+  return [
+    `Demo organization "${DEMO.organization.name}":`,
+    `  admin        ${DEMO.admin.email} / ${DEMO.admin.password}`,
+    `  salesperson  ${DEMO.sales.email} / ${DEMO.sales.password}`,
+    key && !key.revokedAt ? `  API key      ${DEMO.apiKey.plaintext}` : "  API key      (the demo key was revoked)",
+  ];
+}
+
+async function main() {
+  const forceBuild = process.argv.includes("--build");
+  const database = await openDatabase({ log });
+  if (env.LEADLINE_SEED_DEMO && !(await hasAnyOrganization())) {
+    log("Empty database: seeding the demo organization…");
+    await seedDemo();
+  }
+  const banner = await demoBanner();
+  await disconnectPrisma();
+
+  buildApp({ force: forceBuild });
+
+  const url = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+  const child = spawn(process.execPath, [nextBin(), "start", "-p", String(env.PORT)], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      NEXTAUTH_SECRET: sessionSecret(),
+      NEXTAUTH_URL: url,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  let exited = false;
+  const stopped = new Promise<number>((resolve) =>
+    child.on("exit", (code) => {
+      exited = true;
+      resolve(code ?? 0);
+    }),
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+
+  try {
+    await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 60_000, () => !exited);
+    console.log(["", `Leadline is running at ${url}`, ...banner, "Press Ctrl+C to stop.", ""].join("\n"));
+  } catch (error) {
+    console.error(`[leadline] ${error instanceof Error ? error.message : String(error)}`);
+    child.kill("SIGTERM");
+  }
+
+  const code = await stopped;
+  await database.stop();
+  process.exit(code);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[leadline] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
