@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
+import { env } from "./lib/env";
 
 const nextConfig: NextConfig = {
+  distDir: env.LEADLINE_NEXT_DIST_DIR,
   poweredByHeader: false,
   reactStrictMode: true,
   // Node-only packages that must not be bundled into server chunks.

@@ -29,6 +29,8 @@ const envSchema = z.object({
   LEADLINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Build folder of Next.js; lets several checkouts' builds (app, tests, bench) live side by side. */
+  LEADLINE_NEXT_DIST_DIR: z.string().trim().regex(/^\.next[\w.-]*$/, "must start with .next").default(".next"),
   /** Secret for session cookies. `npm start` generates one under .data/ when unset. */
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   /** Public URL of the app, used by next-auth for redirects. */

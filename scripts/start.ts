@@ -1,6 +1,7 @@
 /**
  * `npm start`: the database (embedded PostgreSQL unless DATABASE_URL is set), migrations, demo data
  * on first start, a production build when the sources changed, then `next start`.
+ * `npm run dev` (`--dev`): the same, with `next dev` instead of a build.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,7 +12,7 @@ import { openDatabase } from "@/lib/db/bootstrap";
 import { disconnectPrisma, prisma } from "@/lib/db/client";
 import { DEMO, hasAnyOrganization, seedDemo } from "@/lib/demo/seed-demo";
 import { env } from "@/lib/env";
-import { buildApp, nextBin } from "./lib/build";
+import { buildApp, generatePrismaClient, nextBin } from "./lib/build";
 import { waitForHttp } from "./lib/http";
 
 const log = (line: string) => console.log(`[leadline] ${line}`);
@@ -42,6 +43,7 @@ async function demoBanner(): Promise<string[]> {
 
 async function main() {
   const forceBuild = process.argv.includes("--build");
+  const dev = process.argv.includes("--dev");
   const database = await openDatabase({ log });
   if (env.LEADLINE_SEED_DEMO && !(await hasAnyOrganization())) {
     log("Empty database: seeding the demo organization…");
@@ -50,10 +52,11 @@ async function main() {
   const banner = await demoBanner();
   await disconnectPrisma();
 
-  buildApp({ force: forceBuild });
+  if (dev) generatePrismaClient();
+  else buildApp({ force: forceBuild });
 
   const url = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
-  const child = spawn(process.execPath, [nextBin(), "start", "-p", String(env.PORT)], {
+  const child = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(env.PORT)], {
     stdio: "inherit",
     env: {
       ...process.env,
@@ -75,7 +78,7 @@ async function main() {
   }
 
   try {
-    await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 60_000, () => !exited);
+    await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, dev ? 180_000 : 60_000, () => !exited);
     console.log(["", `Leadline is running at ${url}`, ...banner, "Press Ctrl+C to stop.", ""].join("\n"));
   } catch (error) {
     console.error(`[leadline] ${error instanceof Error ? error.message : String(error)}`);

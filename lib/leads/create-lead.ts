@@ -5,14 +5,14 @@ import { validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
 import { planLeadUpdate } from "./plan-update";
-import type { CreateLeadBody } from "./schemas";
+import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
 
 /**
  * Creates a lead in the caller's organization with the same field rules as an update, its first
  * note and a "created" event, in one transaction. Duplicates by e-mail are allowed on purpose.
  */
-export async function createLead(ctx: ActorContext, input: CreateLeadBody): Promise<LeadDto> {
+export async function createLead(ctx: ActorContext, input: CreateLeadInput): Promise<LeadDto> {
   const email = input.email === undefined ? null : normalizeEmail(input.email);
   if (email && !email.ok) throw validationError([{ field: "email", message: email.message }]);
   const phone = input.phone === undefined ? null : normalizePhone(input.phone, ctx.organization.defaultPhoneCountry);

@@ -161,6 +161,8 @@ export const createLeadBodySchema = z
   });
 
 export type CreateLeadBody = z.output<typeof createLeadBodySchema>;
+/** What the create service takes: every field optional (the schema has checked the combination). */
+export type CreateLeadInput = { [K in keyof CreateLeadBody]?: CreateLeadBody[K] };
 
 /** The app's lead form: any status (a salesperson may reopen a lead) and the version it was loaded at. */
 export const leadFormSchema = z.object({

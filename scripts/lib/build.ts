@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "@/lib/env";
 
 /** Build steps shared by the start, test and bench scripts. */
 
@@ -41,7 +42,7 @@ export function generatePrismaClient(force = false): void {
 /** `next build` when there is no build, or a source file changed since the last one. */
 export function buildApp(options: { force?: boolean; env?: NodeJS.ProcessEnv } = {}): void {
   generatePrismaClient();
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, env.LEADLINE_NEXT_DIST_DIR, "BUILD_ID");
   const sources = ["app", "components", "lib", "next.config.ts", "tailwind.config.ts", "postcss.config.mjs", "package-lock.json", "prisma/schema.prisma"];
   const skip = (p: string) => p.includes(`${path.sep}generated${path.sep}`) || p.endsWith(`${path.sep}generated`);
   const newestSource = Math.max(...sources.map((s) => newestMtime(path.join(root, s), skip)));

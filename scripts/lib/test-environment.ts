@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/lib/db/embedded-postgres";
+import { applyMigrations } from "@/lib/db/migrate";
+import { nextBin } from "./build";
+import { freePort, waitForHttp } from "./http";
+
+/**
+ * A throw-away PostgreSQL under the system temp folder (reachable by the `postgres` user even
+ * when the checkout is not) and a production `next start` on it. Used by the test runner and
+ * the bench.
+ */
+
+export interface TempDatabase {
+  url: string;
+  dataDir: string;
+  server: EmbeddedPostgresHandle;
+  dispose: () => Promise<void>;
+}
+
+export async function startTempDatabase(name: string, database: string): Promise<TempDatabase> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  fs.chmodSync(root, 0o755);
+  const dataDir = path.join(root, "pg");
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database });
+  await applyMigrations(server.url);
+  return {
+    url: server.url,
+    dataDir,
+    server,
+    dispose: async () => {
+      await server.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppServer {
+  baseUrl: string;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+export async function startAppServer(
+  databaseUrl: string,
+  options: { port?: number; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
+  const baseUrl = `http://localhost:${port}`;
+  const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port)], {
+    stdio: options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      NEXTAUTH_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
+    },
+  });
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  await waitForHttp(`${baseUrl}/api/health`, 60_000, () => !exited);
+  return {
+    baseUrl,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

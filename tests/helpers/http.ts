@@ -1,0 +1,44 @@
+/** Calls the running production build (LEADLINE_TEST_BASE_URL, set by `npm test`). */
+
+export function baseUrl(): string {
+  const url = process.env.LEADLINE_TEST_BASE_URL;
+  if (!url) throw new Error("LEADLINE_TEST_BASE_URL is not set: run the suite with `npm test`");
+  return url;
+}
+
+export interface ApiReply {
+  status: number;
+  headers: Headers;
+  // The envelope is checked by the tests themselves.
+  body: {
+    success: boolean;
+    data?: unknown;
+    error?: { code: string; message: string; details: unknown };
+    meta: { requestId: string; timestamp: string; pagination?: unknown };
+  };
+}
+
+export async function api(
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiReply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers["X-API-KEY"] = options.key;
+  if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] ??= "application/json";
+  const response = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: ApiReply["body"];
+  try {
+    body = JSON.parse(text) as ApiReply["body"];
+  } catch {
+    throw new Error(`${method} ${path} answered ${response.status} with a non-JSON body: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export const patchLeads = (key: string, body: unknown) => api("PATCH", "/api/leads", { key, body });
