@@ -4,12 +4,16 @@
  * as the app.
  */
 import { parseArgs } from "node:util";
-import { createApiKey, revokeApiKey } from "@/lib/api-keys/api-keys";
-import { openDatabase, type Database } from "@/lib/db/bootstrap";
-import { disconnectPrisma } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { createOrganization, getOrganizationBySlugOrThrow, updateOrganizationSettings } from "@/lib/organizations/organizations";
-import { createUser } from "@/lib/users/users";
+import { generatePrismaClient } from "./lib/build";
+import type { Database } from "@/lib/db/bootstrap";
+
+generatePrismaClient();
+const { createApiKey, revokeApiKey } = await import("@/lib/api-keys/api-keys");
+const { openDatabase } = await import("@/lib/db/bootstrap");
+const { disconnectPrisma } = await import("@/lib/db/client");
+const { AppError } = await import("@/lib/errors");
+const { createOrganization, getOrganizationBySlugOrThrow, updateOrganizationSettings } = await import("@/lib/organizations/organizations");
+const { createUser } = await import("@/lib/users/users");
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 

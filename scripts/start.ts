@@ -7,13 +7,15 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { hashApiKey } from "@/lib/api-keys/api-keys";
-import { openDatabase } from "@/lib/db/bootstrap";
-import { disconnectPrisma, prisma } from "@/lib/db/client";
-import { DEMO, hasAnyOrganization, seedDemo } from "@/lib/demo/seed-demo";
-import { env } from "@/lib/env";
 import { buildApp, generatePrismaClient, nextBin } from "./lib/build";
 import { waitForHttp } from "./lib/http";
+
+generatePrismaClient();
+const { hashApiKey } = await import("@/lib/api-keys/api-keys");
+const { openDatabase } = await import("@/lib/db/bootstrap");
+const { disconnectPrisma, prisma } = await import("@/lib/db/client");
+const { DEMO, hasAnyOrganization, seedDemo } = await import("@/lib/demo/seed-demo");
+import { env } from "@/lib/env";
 
 const log = (line: string) => console.log(`[leadline] ${line}`);
 
@@ -52,8 +54,7 @@ async function main() {
   const banner = await demoBanner();
   await disconnectPrisma();
 
-  if (dev) generatePrismaClient();
-  else buildApp({ force: forceBuild });
+  if (!dev) buildApp({ force: forceBuild });
 
   const url = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
   const child = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(env.PORT)], {

@@ -7,10 +7,13 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { useDatabaseUrl, disconnectPrisma } from "@/lib/db/client";
-import { seedDemo } from "@/lib/demo/seed-demo";
-import { buildApp } from "./lib/build";
-import { startAppServer, startTempDatabase, type AppServer, type TempDatabase } from "./lib/test-environment";
+import { buildApp, generatePrismaClient } from "./lib/build";
+import type { AppServer, TempDatabase } from "./lib/test-environment";
+
+generatePrismaClient();
+const { useDatabaseUrl, disconnectPrisma } = await import("@/lib/db/client");
+const { seedDemo } = await import("@/lib/demo/seed-demo");
+const { startAppServer, startTempDatabase } = await import("./lib/test-environment");
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),

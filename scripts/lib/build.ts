@@ -17,20 +17,24 @@ function newestMtime(target: string, skip: (p: string) => boolean): number {
   return newest;
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(command, args, { stdio: "inherit", env });
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, toStderr = false): void {
+  const result = spawnSync(command, args, { stdio: toStderr ? ["inherit", 2, 2] : "inherit", env });
   if (result.status !== 0) {
     throw new Error(`\`${path.basename(command)} ${args.join(" ")}\` failed${result.status === null ? "" : ` (exit ${result.status})`}`);
   }
 }
 
-/** `prisma generate` when the generated client is missing or older than the schema. */
+/**
+ * `prisma generate` when the generated client is missing or older than the schema. Scripts call
+ * it before importing anything that uses the client (its output goes to stderr, so that commands
+ * such as `admin create-org` keep a clean stdout).
+ */
 export function generatePrismaClient(force = false): void {
   const generated = path.join(root, "lib", "generated", "prisma", "client.ts");
   const schema = path.join(root, "prisma", "schema.prisma");
   if (!force && fs.existsSync(generated) && fs.statSync(generated).mtimeMs >= fs.statSync(schema).mtimeMs) return;
   try {
-    run(bin("prisma"), ["generate"]);
+    run(bin("prisma"), ["generate"], process.env, true);
   } catch (error) {
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}. On a machine that cannot download Prisma's schema engine, ` +
