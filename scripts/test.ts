@@ -11,7 +11,7 @@ import { buildApp, generatePrismaClient } from "./lib/build";
 import type { AppServer, TempDatabase } from "./lib/test-environment";
 
 generatePrismaClient();
-const { useDatabaseUrl, disconnectPrisma } = await import("@/lib/db/client");
+const { setDatabaseUrl, disconnectPrisma } = await import("@/lib/db/client");
 const { seedDemo } = await import("@/lib/demo/seed-demo");
 const { startAppServer, startTempDatabase } = await import("./lib/test-environment");
 
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   try {
     log("Starting a clean embedded PostgreSQL under the temp folder…");
     database = await startTempDatabase("leadline-test", "leadline_test");
-    useDatabaseUrl(database.url);
+    setDatabaseUrl(database.url);
     await seedDemo();
     await disconnectPrisma();
     app = await startAppServer(database.url, { quiet: true });

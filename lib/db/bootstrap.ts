@@ -1,5 +1,5 @@
 import { env } from "@/lib/env";
-import { useDatabaseUrl } from "./client";
+import { setDatabaseUrl } from "./client";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
 
@@ -36,6 +36,6 @@ export async function openDatabase(options: { log?: (line: string) => void } = {
   }
   const { applied } = await applyMigrations(database.url);
   if (applied.length > 0) log(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
-  useDatabaseUrl(database.url);
+  setDatabaseUrl(database.url);
   return database;
 }

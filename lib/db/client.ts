@@ -13,7 +13,7 @@ let databaseUrlOverride: string | undefined;
  * For Node scripts (start, admin CLI, tests, bench) that resolve the database at run time, e.g.
  * by starting the embedded PostgreSQL. Must be called before the first query.
  */
-export function useDatabaseUrl(url: string): void {
+export function setDatabaseUrl(url: string): void {
   databaseUrlOverride = url;
 }
 

@@ -97,12 +97,6 @@ export function normalizePhone(input: string, defaultCountry: string): ParseResu
   return { ok: true, value: parsed.number };
 }
 
-/** Case-insensitive status; returns null when it is not one of `allowed`. */
-export function parseStatus<T extends string>(input: string, allowed: readonly T[]): T | null {
-  const lower = input.trim().toLowerCase();
-  return (allowed as readonly string[]).includes(lower) ? (lower as T) : null;
-}
-
 /** Digits only, for phone search. */
 export function phoneDigits(input: string): string {
   return input.replace(/\D/g, "");

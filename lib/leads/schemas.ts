@@ -6,7 +6,6 @@ import {
   MAX_NOTE_LENGTH,
   normalizeEmail,
   parseLeadValue,
-  parseStatus,
   type LeadStatusValue,
 } from "./normalize";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeEmail, normalizePhone, parseLeadValue, parseStatus, API_UPDATE_STATUSES } from "@/lib/leads/normalize";
+import { normalizeEmail, normalizePhone, parseLeadValue } from "@/lib/leads/normalize";
 
 describe("parseLeadValue", () => {
   it.each([
@@ -75,16 +75,5 @@ describe("normalizePhone", () => {
   });
   it.each(["abc", "12", "call me maybe", "+1 415 555 2671 ext 5", "1234567890123456789"])("rejects %j", (input) => {
     expect(normalizePhone(input, "US").ok).toBe(false);
-  });
-});
-
-describe("parseStatus", () => {
-  it("accepts any case", () => {
-    expect(parseStatus("WON", API_UPDATE_STATUSES)).toBe("won");
-    expect(parseStatus(" Qualified ", API_UPDATE_STATUSES)).toBe("qualified");
-  });
-  it("refuses values outside the allowed set", () => {
-    expect(parseStatus("open", API_UPDATE_STATUSES)).toBeNull();
-    expect(parseStatus("closed", API_UPDATE_STATUSES)).toBeNull();
   });
 });
