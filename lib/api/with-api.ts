@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import type { ActorContext } from "@/lib/auth/actor";
+import { actorContextForUser, getSessionUser } from "@/lib/auth/session";
 import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { jsonError } from "./response";
@@ -71,24 +72,17 @@ export interface ApiHandlerArgs<P> {
 
 type RouteContext<P> = { params: Promise<P> };
 
+type Authenticate = (req: NextRequest, requestId: string) => Promise<ActorContext>;
+
 /**
- * The one wrapper of API route handlers: request id, API-key authentication scoped to the key's
- * organization, and every thrown error mapped to the one JSON error envelope (never a stack trace).
+ * The one shape of API route handlers: request id, authentication scoped to one organization,
+ * and every thrown error mapped to the one JSON error envelope (never a stack trace).
  */
-export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
   return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
     try {
-      const key = apiKeyFrom(req);
-      if (!key) throw new AppError("UNAUTHORIZED", "Missing API key: send it in the X-API-KEY header");
-      const apiKey = await authenticateApiKey(key);
-      if (!apiKey) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
-      const ctx: ActorContext = {
-        organization: apiKey.organization,
-        actor: { type: "api_key", apiKeyId: apiKey.id, name: apiKey.name },
-        source: "api",
-        requestId,
-      };
+      const ctx = await authenticate(req, requestId);
       const params = route?.params ? await route.params : ({} as P);
       const response = await handler({ req, ctx, params, requestId });
       response.headers.set("X-Request-Id", requestId);
@@ -97,4 +91,33 @@ export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandler
       return jsonError(requestId, error);
     }
   };
+}
+
+async function authenticateWithApiKey(req: NextRequest, requestId: string): Promise<ActorContext> {
+  const key = apiKeyFrom(req);
+  if (!key) throw new AppError("UNAUTHORIZED", "Missing API key: send it in the X-API-KEY header");
+  const apiKey = await authenticateApiKey(key);
+  if (!apiKey) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
+  return {
+    organization: apiKey.organization,
+    actor: { type: "api_key", apiKeyId: apiKey.id, name: apiKey.name },
+    source: "api",
+    requestId,
+  };
+}
+
+async function authenticateWithSession(_req: NextRequest, requestId: string): Promise<ActorContext> {
+  const user = await getSessionUser();
+  if (!user) throw new AppError("UNAUTHORIZED", "Not signed in, or the session has ended");
+  return actorContextForUser(user, requestId);
+}
+
+/** Routes of the public API: authenticated by an API key (X-API-KEY or Bearer). */
+export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+  return withAuth(authenticateWithApiKey, handler);
+}
+
+/** Routes the app's own pages fetch (TanStack Query): authenticated by the signed-in user's session. */
+export function withSession<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+  return withAuth(authenticateWithSession, handler);
 }

@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatMoney } from "@/components/format";
+import { CreatedToast } from "@/components/leads/created-toast";
+import { LeadForm } from "@/components/leads/lead-form";
+import { LeadTimeline } from "@/components/leads/lead-timeline";
+import { LocalTime } from "@/components/local-time";
+import { StatusBadge } from "@/components/status-badge";
+import { cardClass, linkClass } from "@/components/ui/styles";
+import { requireUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { getLeadOrThrow, type LeadDetailDto } from "@/lib/leads/get-lead";
+
+async function loadLead(id: string): Promise<LeadDetailDto> {
+  const user = await requireUser();
+  try {
+    return await getLeadOrThrow(user.organization, id);
+  } catch (error) {
+    // Another organization's lead is "not found" too: its existence is not revealed.
+    if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: PageProps<"/leads/[id]">): Promise<Metadata> {
+  const { id } = await params;
+  const user = await requireUser();
+  const lead = await getLeadOrThrow(user.organization, id).catch(() => null);
+  return { title: lead ? (lead.name ?? lead.email ?? "Lead") : "Lead not found" };
+}
+
+export default async function LeadPage({ params, searchParams }: PageProps<"/leads/[id]">) {
+  const { id } = await params;
+  const { created } = await searchParams;
+  const lead = await loadLead(id);
+  const title = lead.name ?? lead.email ?? lead.phone ?? "Unnamed lead";
+
+  return (
+    <div className="space-y-6">
+      {created ? <CreatedToast /> : null}
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/leads" className={linkClass}>
+          ← All leads
+        </Link>
+      </nav>
+
+      <header className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+            <StatusBadge status={lead.status} />
+          </div>
+          {lead.company ? <p className="mt-1 text-slate-700">{lead.company}</p> : null}
+        </div>
+        <p className="text-right">
+          <span className="block text-xs font-medium uppercase tracking-wide text-slate-600">Value</span>
+          <span className="text-2xl font-semibold tabular-nums" data-testid="lead-value">
+            {formatMoney(lead.value, lead.currency)}
+          </span>
+        </p>
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)]">
+        <div className="space-y-6">
+          <section aria-labelledby="details-heading" className={`${cardClass} p-5`}>
+            <h2 id="details-heading" className="text-base font-semibold">
+              Details
+            </h2>
+            <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-slate-600">E-mail</dt>
+              <dd className="break-all">{lead.email ? <a className={linkClass} href={`mailto:${lead.email}`}>{lead.email}</a> : "—"}</dd>
+              <dt className="text-slate-600">Phone</dt>
+              <dd>{lead.phone ? <a className={linkClass} href={`tel:${lead.phone}`}>{lead.phone}</a> : "—"}</dd>
+              <dt className="text-slate-600">Company</dt>
+              <dd>{lead.company ?? "—"}</dd>
+              <dt className="text-slate-600">Source</dt>
+              <dd>{lead.source}</dd>
+              {lead.status === "lost" ? (
+                <>
+                  <dt className="text-slate-600">Loss reason</dt>
+                  <dd data-testid="lead-loss-reason">{lead.lossReason ?? "—"}</dd>
+                </>
+              ) : null}
+              <dt className="text-slate-600">Created</dt>
+              <dd>
+                <LocalTime iso={lead.createdAt} />
+              </dd>
+              <dt className="text-slate-600">Last activity</dt>
+              <dd>
+                <LocalTime iso={lead.updatedAt} />
+              </dd>
+            </dl>
+          </section>
+
+          <section aria-labelledby="update-heading" className={`${cardClass} p-5`}>
+            <h2 id="update-heading" className="text-base font-semibold">
+              Update lead
+            </h2>
+            <LeadForm lead={lead} />
+          </section>
+        </div>
+
+        <section aria-labelledby="timeline-heading" className={`${cardClass} self-start p-5`}>
+          <h2 id="timeline-heading" className="text-base font-semibold">
+            Timeline
+          </h2>
+          <LeadTimeline lead={lead} />
+        </section>
+      </div>
+    </div>
+  );
+}

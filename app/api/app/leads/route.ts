@@ -1,0 +1,17 @@
+import { jsonOk } from "@/lib/api/response";
+import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { listLeads } from "@/lib/leads/list-leads";
+import { listLeadsQuerySchema } from "@/lib/leads/schemas";
+import { parseWith } from "@/lib/validation";
+
+// GET /api/app/leads - the signed-in user's leads list: search, filter, sort, page and the filtered total value
+export const GET = withSession(async ({ req, ctx, requestId }) => {
+  const query = parseWith(listLeadsQuerySchema, searchParamsObject(req));
+  const result = await listLeads(ctx.organization, query, { withTotalValue: true });
+  return jsonOk(requestId, {
+    leads: result.leads,
+    pagination: result.pagination,
+    totalValue: result.totalValue ?? 0,
+    currency: ctx.organization.currency,
+  });
+});

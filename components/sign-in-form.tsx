@@ -1,0 +1,52 @@
+"use client";
+
+import type { Route } from "next";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Field, FormAlert } from "@/components/ui/field";
+import { buttonPrimary, inputClass } from "@/components/ui/styles";
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    startTransition(async () => {
+      const result = await signIn("credentials", {
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+        redirect: false,
+      });
+      if (!result || result.error) {
+        setError(result?.error === "CredentialsSignin" || !result ? "The e-mail or password is incorrect." : "Signing in failed. Try again.");
+        return;
+      }
+      router.replace(callbackUrl as Route);
+      router.refresh();
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-5" noValidate aria-describedby={error ? "sign-in-error" : undefined}>
+      <div id="sign-in-error">
+        {error ? <FormAlert title={error} /> : null}
+      </div>
+      <Field id="email" label="E-mail">
+        {(control) => <input {...control} name="email" type="email" autoComplete="username" required autoFocus className={inputClass(false)} />}
+      </Field>
+      <Field id="password" label="Password">
+        {(control) => (
+          <input {...control} name="password" type="password" autoComplete="current-password" required className={inputClass(false)} />
+        )}
+      </Field>
+      <button type="submit" className={`${buttonPrimary} w-full`} disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { env } from "@/lib/env";
+import { verifyCredentials } from "./credentials";
+
+const EIGHT_HOURS = 8 * 60 * 60;
+
+/** next-auth: e-mail and password, JWT sessions. Every use of the session re-checks the user (see session.ts). */
+export const authOptions: NextAuthOptions = {
+  secret: env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: EIGHT_HOURS },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      name: "E-mail and password",
+      credentials: {
+        email: { label: "E-mail", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+      async authorize(credentials) {
+        const user = await verifyCredentials(credentials);
+        if (!user) return null;
+        return {
+          id: user.id,
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          organizationId: user.organizationId,
+          sessionVersion: user.sessionVersion,
+        };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.userId = user.id;
+        token.organizationId = user.organizationId;
+        token.role = user.role;
+        token.sessionVersion = user.sessionVersion;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user = {
+        id: token.userId,
+        name: token.name ?? "",
+        email: token.email ?? "",
+        role: token.role,
+        organizationId: token.organizationId,
+        sessionVersion: token.sessionVersion,
+      };
+      return session;
+    },
+  },
+};
