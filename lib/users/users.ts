@@ -41,6 +41,10 @@ export async function createUser(organizationId: string, input: CreateUserInput)
       passwordHash: await hashPassword(data.password),
     },
   });
+  return toUserDto(user);
+}
+
+function toUserDto(user: { id: string; name: string; email: string; role: RoleValue; deactivatedAt: Date | null; createdAt: Date }): UserDto {
   return {
     id: user.id,
     name: user.name,
@@ -49,4 +53,69 @@ export async function createUser(organizationId: string, input: CreateUserInput)
     active: user.deactivatedAt === null,
     createdAt: user.createdAt.toISOString(),
   };
+}
+
+export async function listUsers(organizationId: string): Promise<UserDto[]> {
+  const users = await prisma.user.findMany({
+    where: { organizationId },
+    orderBy: [{ deactivatedAt: { sort: "desc", nulls: "first" } }, { name: "asc" }],
+  });
+  return users.map(toUserDto);
+}
+
+export const updateUserAccessSchema = z
+  .object({
+    role: z.enum(ROLES, { error: "must be admin or sales" }).optional(),
+    active: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((v) => v.role !== undefined || v.active !== undefined, { error: "Give a role or an active flag to change" });
+
+export type UpdateUserAccessInput = z.input<typeof updateUserAccessSchema>;
+
+export const LAST_ADMIN_MESSAGE =
+  "The last active admin of an organization cannot be demoted or deactivated: make another user an admin first.";
+
+/** Whether a change takes away the organization's last active admin. */
+export function removesLastAdmin(
+  user: { role: RoleValue; active: boolean },
+  change: { role?: RoleValue; active?: boolean },
+  activeAdminCount: number,
+): boolean {
+  const isActiveAdmin = user.role === "admin" && user.active;
+  const staysActiveAdmin = (change.role ?? user.role) === "admin" && (change.active ?? user.active);
+  return isActiveAdmin && !staysActiveAdmin && activeAdminCount <= 1;
+}
+
+/**
+ * Changes a user's role or deactivates/reactivates them. The organization always keeps one
+ * active admin: the admins are locked in the transaction, so two admins demoting each other at
+ * the same moment cannot both succeed. Any change ends the user's open sessions (sessionVersion).
+ */
+export async function updateUserAccess(organizationId: string, userId: string, input: UpdateUserAccessInput): Promise<UserDto> {
+  const change = parseWith(updateUserAccessSchema, input);
+  return prisma.$transaction(async (tx) => {
+    const activeAdmins = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "User"
+      WHERE "organizationId" = ${organizationId} AND "role" = 'admin' AND "deactivatedAt" IS NULL
+      ORDER BY "id" FOR UPDATE`;
+    const user = await tx.user.findFirst({ where: { id: userId, organizationId } });
+    if (!user) throw new AppError("NOT_FOUND", "User not found");
+
+    if (removesLastAdmin({ role: user.role, active: user.deactivatedAt === null }, change, activeAdmins.length)) {
+      throw new AppError("CONFLICT", LAST_ADMIN_MESSAGE, { reason: "LAST_ADMIN" });
+    }
+
+    const roleChanged = change.role !== undefined && change.role !== user.role;
+    const activeChanged = change.active !== undefined && change.active !== (user.deactivatedAt === null);
+    if (!roleChanged && !activeChanged) return toUserDto(user);
+    const updated = await tx.user.update({
+      where: { id: user.id },
+      data: {
+        ...(roleChanged ? { role: change.role } : {}),
+        ...(activeChanged ? { deactivatedAt: change.active ? null : new Date() } : {}),
+        sessionVersion: { increment: 1 },
+      },
+    });
+    return toUserDto(updated);
+  });
 }
