@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   // Node-only packages that must not be bundled into server chunks.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "bcryptjs"],
   typedRoutes: true,
+  // forbidden() renders app/forbidden.tsx with a 403 for signed-in users without the right role.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,8 +1,10 @@
 import { createHash, randomInt } from "node:crypto";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { AppError, validationError } from "@/lib/errors";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { parseWith } from "@/lib/validation";
 
 export const API_KEY_PREFIX = "ll_";
 const KEY_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -115,13 +117,16 @@ export async function listApiKeys(organizationId: string): Promise<ApiKeyDto[]> 
  * Creates a key and returns its plaintext: the only time it exists outside the caller's hands.
  * Names are unique among a organization's active keys, so a key can be revoked by name.
  */
+export const createApiKeySchema = z.object({
+  name: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(100, { error: "must be at most 100 characters" }),
+});
+
 export async function createApiKey(input: {
   organizationId: string;
   name: string;
   createdById: string | null;
 }): Promise<{ apiKey: ApiKeyDto; plaintext: string }> {
-  const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw validationError([{ field: "name", message: "must be 1 to 100 characters" }]);
+  const { name } = parseWith(createApiKeySchema, { name: input.name });
   const clash = await prisma.apiKey.findFirst({ where: { organizationId: input.organizationId, name, revokedAt: null } });
   if (clash) throw new AppError("CONFLICT", `An active API key named "${name}" already exists`);
   const plaintext = generateApiKey();

@@ -117,6 +117,19 @@ export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandler
   return withAuth(authenticateWithApiKey, handler);
 }
 
+async function authenticateAdmin(_req: NextRequest, requestId: string): Promise<ActorContext> {
+  // The session user is re-read from the database: a demoted or deactivated admin is refused at once.
+  const user = await getSessionUser();
+  if (!user) throw new AppError("UNAUTHORIZED", "Not signed in, or the session has ended");
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin of this organization can do this");
+  return actorContextForUser(user, requestId);
+}
+
+/** Admin routes (settings, API keys, users): a signed-in, active admin of the organization, checked on every call. */
+export function withAdmin<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+  return withAuth(authenticateAdmin, handler);
+}
+
 /** Routes the app's own pages fetch (TanStack Query): authenticated by the signed-in user's session. */
 export function withSession<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
   return withAuth(authenticateWithSession, handler);

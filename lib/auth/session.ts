@@ -1,5 +1,5 @@
 import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { prisma } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
@@ -53,6 +53,13 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 export async function requireUser(): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
+  return user;
+}
+
+/** For admin pages and actions: the user if an active admin, else the forbidden page (403). */
+export async function requireAdmin(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (user.role !== "admin") forbidden();
   return user;
 }
 

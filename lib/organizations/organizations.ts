@@ -73,6 +73,28 @@ export async function getOrganizationSettings(organizationId: string) {
   return organization;
 }
 
+export interface OrganizationSettingsDto {
+  name: string;
+  slug: string;
+  allowBulkUpdates: boolean;
+  defaultPhoneCountry: string;
+  currency: string;
+  settingsUpdatedAt: string | null;
+  settingsUpdatedBy: { id: string; name: string } | null;
+}
+
+export function toOrganizationSettingsDto(organization: Awaited<ReturnType<typeof getOrganizationSettings>>): OrganizationSettingsDto {
+  return {
+    name: organization.name,
+    slug: organization.slug,
+    allowBulkUpdates: organization.allowBulkUpdates,
+    defaultPhoneCountry: organization.defaultPhoneCountry,
+    currency: organization.currency,
+    settingsUpdatedAt: organization.settingsUpdatedAt?.toISOString() ?? null,
+    settingsUpdatedBy: organization.settingsUpdatedBy,
+  };
+}
+
 /** Changes organization settings, recording who changed them and when (null: the admin CLI). */
 export async function updateOrganizationSettings(
   organizationId: string,

@@ -89,7 +89,7 @@ export function removesLastAdmin(
 /**
  * Changes a user's role or deactivates/reactivates them. The organization always keeps one
  * active admin: the admins are locked in the transaction, so two admins demoting each other at
- * the same moment cannot both succeed. Any change ends the user's open sessions (sessionVersion).
+ * the same moment cannot both succeed. Deactivation ends the user's open sessions (sessionVersion).
  */
 export async function updateUserAccess(organizationId: string, userId: string, input: UpdateUserAccessInput): Promise<UserDto> {
   const change = parseWith(updateUserAccessSchema, input);
@@ -112,8 +112,8 @@ export async function updateUserAccess(organizationId: string, userId: string, i
       where: { id: user.id },
       data: {
         ...(roleChanged ? { role: change.role } : {}),
-        ...(activeChanged ? { deactivatedAt: change.active ? null : new Date() } : {}),
-        sessionVersion: { increment: 1 },
+        // Deactivation ends every open session; a role change takes effect on the next request anyway.
+        ...(activeChanged ? { deactivatedAt: change.active ? null : new Date(), sessionVersion: { increment: 1 } } : {}),
       },
     });
     return toUserDto(updated);

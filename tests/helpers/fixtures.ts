@@ -16,9 +16,13 @@ export interface TestOrganization {
   apiKeyId: string;
   userId: string;
   userName: string;
+  /** The admin's sign-in e-mail; the password is TEST_PASSWORD. */
+  userEmail: string;
   apiCtx: ActorContext;
   appCtx: ActorContext;
 }
+
+export const TEST_PASSWORD = "correct horse battery";
 
 export const uniqueSuffix = () => randomBytes(5).toString("hex");
 
@@ -38,7 +42,7 @@ export async function createTestOrganization(
   const user = await createUser(organization.id, {
     name: `Tess Tester ${suffix}`,
     email: `tess-${suffix}@example.com`,
-    password: "correct horse battery",
+    password: TEST_PASSWORD,
     role: "admin",
   });
   const { apiKey, plaintext } = await createApiKey({ organizationId: organization.id, name: "Test key", createdById: user.id });
@@ -55,6 +59,7 @@ export async function createTestOrganization(
     apiKeyId: apiKey.id,
     userId: user.id,
     userName: user.name,
+    userEmail: user.email,
     apiCtx: { organization: orgSettings, actor: { type: "api_key", apiKeyId: apiKey.id, name: "Test key" }, source: "api", requestId: newId("req") },
     appCtx: { organization: orgSettings, actor: { type: "user", userId: user.id, name: user.name }, source: "app", requestId: newId("req") },
   };

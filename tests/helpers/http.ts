@@ -21,10 +21,11 @@ export interface ApiReply {
 export async function api(
   method: string,
   path: string,
-  options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: { key?: string | null; cookie?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiReply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers["X-API-KEY"] = options.key;
+  if (options.cookie) headers.Cookie = options.cookie;
   if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] ??= "application/json";
   const response = await fetch(`${baseUrl()}${path}`, {
     method,
@@ -39,6 +40,21 @@ export async function api(
     throw new Error(`${method} ${path} answered ${response.status} with a non-JSON body: ${text.slice(0, 200)}`);
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** Signs in through next-auth's credentials flow, as the sign-in form does; returns the session cookie header. */
+export async function signIn(email: string, password: string): Promise<string | null> {
+  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const response = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: csrfCookie },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const session = response.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+  return session ? session.split(";")[0]! : null;
 }
 
 export const patchLeads = (key: string, body: unknown) => api("PATCH", "/api/leads", { key, body });

@@ -52,7 +52,7 @@ describe("the last-admin rule", () => {
     expect(admins).toBe(1);
   });
 
-  it("ends the user's sessions on every change, and treats another organization's user as not found", async () => {
+  it("ends the user's sessions on deactivation, and treats another organization's user as not found", async () => {
     const org = await createTestOrganization();
     const other = await createTestOrganization();
     const sales = await addUser(org.organizationId, "sales");
