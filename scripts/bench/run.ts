@@ -1,0 +1,282 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { env } from "@/lib/env";
+import { freePort, waitForHttp } from "../lib/http";
+import { startAppServer, startTempDatabase, type AppServer, type TempDatabase } from "../lib/test-environment";
+import { runLoad, type LoadResult } from "./load";
+import type { BenchOptions } from "./options";
+import { createOrganization, FIRST, LAST, seedLeads, verifyNormalization } from "./seed";
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+const fmtInt = (n: number) => n.toLocaleString("en-US");
+
+type ServerName = "leadline" | "baseline";
+
+interface Server {
+  name: ServerName;
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+interface SampleLead {
+  id: string;
+  email: string;
+  phone: string;
+}
+
+interface Case {
+  key: "patch-id" | "patch-email" | "patch-phone" | "list-search" | "list-status";
+  label: string;
+  method: "GET" | "PATCH";
+  path: string;
+  next: () => { body?: string; path?: string };
+}
+
+interface CaseResult {
+  key: Case["key"];
+  label: string;
+  results: Record<ServerName, LoadResult>;
+}
+
+async function startBaseline(databaseUrl: string, poolSize: number): Promise<Server> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("scripts", "bench", "baseline-server.ts"), "--port", String(port), "--database-url", databaseUrl, "--pool", String(poolSize)],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health`, 30_000, () => !exited);
+  return {
+    name: "baseline",
+    url,
+    pid: child.pid ?? -1,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Up to `limit` leads in random order whose e-mail is theirs alone, so a PATCH by e-mail or phone matches one lead. */
+async function sampleLeads(client: pg.ClientBase, limit: number): Promise<SampleLead[]> {
+  const { rows } = await client.query<SampleLead>(
+    `SELECT l."id", l."email", l."phone" FROM "Lead" l
+     WHERE NOT EXISTS (SELECT 1 FROM "Lead" o WHERE o."emailNormalized" = l."emailNormalized" AND o."id" <> l."id")
+     ORDER BY random() LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
+const STATUSES = ["qualified", "won", "lost"] as const;
+const SEARCH_PREFIXES = [...FIRST.slice(0, 10), ...LAST.slice(0, 10)].map((name) =>
+  name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().slice(0, 4),
+);
+
+function buildCases(leads: SampleLead[]): Case[] {
+  let cursor = 0;
+  let counter = 0;
+  const patch = (by: "id" | "email" | "phone") => () => {
+    const lead = leads[cursor++ % leads.length];
+    if (!lead) throw new Error("no sample leads");
+    const n = counter++;
+    const status = STATUSES[n % STATUSES.length] ?? "won";
+    const body = {
+      [by]: lead[by],
+      status,
+      value: 1000 + (n % 50_000),
+      note: `Bench call #${n}: spoke to the lead about the ${status} status.`,
+      ...(status === "lost" ? { lossReason: "Chose a competitor" } : {}),
+    };
+    return { body: JSON.stringify(body) };
+  };
+  let search = 0;
+  return [
+    { key: "patch-id", label: "PATCH by id", method: "PATCH", path: "/api/leads", next: patch("id") },
+    { key: "patch-email", label: "PATCH by e-mail", method: "PATCH", path: "/api/leads", next: patch("email") },
+    { key: "patch-phone", label: "PATCH by phone", method: "PATCH", path: "/api/leads", next: patch("phone") },
+    {
+      key: "list-search",
+      label: "GET ?search=<prefix>&limit=50",
+      method: "GET",
+      path: "/api/leads",
+      next: () => ({ path: `/api/leads?search=${SEARCH_PREFIXES[search++ % SEARCH_PREFIXES.length]}&limit=50` }),
+    },
+    { key: "list-status", label: "GET ?status=won&page=200", method: "GET", path: "/api/leads?status=won&page=200", next: () => ({}) },
+  ];
+}
+
+async function measure(server: Server, testCase: Case, options: BenchOptions, apiKey: string): Promise<LoadResult> {
+  const load = (durationSeconds: number) =>
+    runLoad({
+      url: server.url,
+      path: testCase.path,
+      method: testCase.method,
+      apiKey,
+      connections: options.connections,
+      durationSeconds,
+      next: testCase.next,
+      serverPid: server.pid,
+    });
+  if (options.warmupSeconds > 0) await load(options.warmupSeconds);
+  const result = await load(options.durationSeconds);
+  log(
+    `  ${testCase.label.padEnd(30)} ${server.name.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms` +
+      `  p99 ${result.p99.toFixed(1)} ms  errors ${result.errors}` +
+      (result.errors > 0 ? `  (status codes ${JSON.stringify(result.statusCodes)})` : ""),
+  );
+  return result;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const ms = (value: number) => (Number.isNaN(value) ? "-" : value.toFixed(1));
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : "-");
+
+function printTable(results: CaseResult[]): void {
+  const header = ["case", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "peak RSS"];
+  const rows: string[][] = [];
+  for (const r of results) {
+    const list = r.key.startsWith("list");
+    for (const name of ["leadline", "baseline"] as const) {
+      const x = r.results[name];
+      rows.push([name === "leadline" ? r.label : "", name, x.rps.toFixed(0), ms(x.p50), list ? ms(x.p95) : "", ms(x.p99), String(x.errors), mb(x.peakRssBytes)]);
+    }
+    const a = r.results.leadline;
+    const b = r.results.baseline;
+    rows.push(["", "ratio L/B", ratio(a.rps, b.rps), ratio(a.p50, b.p50), list ? ratio(a.p95, b.p95) : "", ratio(a.p99, b.p99), "", ""]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  console.log("");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  results.forEach((r, i) => {
+    for (const row of rows.slice(i * 3, i * 3 + 3)) console.log(line(row));
+  });
+}
+
+interface Target {
+  met: boolean;
+  text: string;
+}
+
+function evaluateTargets(results: CaseResult[], options: BenchOptions, emailReferenceP50: number | null): Target[] {
+  const get = (key: Case["key"]) => results.find((r) => r.key === key);
+  const targets: Target[] = [];
+  const atSize = options.leads === 1_000_000 ? "" : ` (target is stated at 1,000,000 leads; this run has ${fmtInt(options.leads)})`;
+  const byId = get("patch-id");
+  if (byId) {
+    const { leadline: a, baseline: b } = byId.results;
+    targets.push({ met: a.rps >= 0.6 * b.rps, text: `PATCH by id req/s is ${((100 * a.rps) / b.rps).toFixed(0)}% of the baseline (>= 60%)` });
+    targets.push({ met: a.p99 <= 2 * b.p99, text: `PATCH by id p99 is ${(a.p99 / b.p99).toFixed(2)}x the baseline's (${ms(a.p99)} vs ${ms(b.p99)} ms; <= 2x)` });
+  }
+  const byEmail = get("patch-email");
+  if (byEmail && emailReferenceP50 !== null) {
+    const p50 = byEmail.results.leadline.p50;
+    targets.push({
+      met: p50 <= 1.5 * emailReferenceP50,
+      text: `PATCH by e-mail p50 at ${fmtInt(options.leads)} leads is ${(p50 / emailReferenceP50).toFixed(2)}x the same at ${fmtInt(options.referenceLeads)} (${ms(p50)} vs ${ms(emailReferenceP50)} ms; <= 1.5x)${atSize}`,
+    });
+  }
+  for (const key of ["list-search", "list-status"] as const) {
+    const r = get(key);
+    if (r) targets.push({ met: r.results.leadline.p95 < 150, text: `${r.label} p95 is ${ms(r.results.leadline.p95)} ms (< 150 ms)${atSize}` });
+  }
+  return targets;
+}
+
+export async function runBench(options: BenchOptions): Promise<void> {
+  const started = Date.now();
+  const cpus = os.cpus();
+  log(`Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${mb(os.totalmem())} RAM, Node ${process.version}`);
+  log(
+    `Leads: ${fmtInt(options.leads)}; ${options.connections} connections; ${options.warmupSeconds}s warm-up + ${options.durationSeconds}s per case and server; ` +
+      `DB pool ${env.LEADLINE_DB_POOL_SIZE} per server; build folder ${env.LEADLINE_NEXT_DIST_DIR}`,
+  );
+
+  let database: TempDatabase | undefined;
+  let app: AppServer | undefined;
+  let baseline: Server | undefined;
+  let db: pg.Client | undefined;
+  try {
+    let phase = Date.now();
+    database = await startTempDatabase("leadline-bench", "leadline_bench");
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    log(`Embedded PostgreSQL with migrations applied in ${seconds(phase)} (${database.dataDir})`);
+
+    const organization = await createOrganization(db);
+    const parallel = Math.max(1, Math.min(4, cpus.length));
+    const firstBatch = Math.min(options.leads, options.referenceLeads);
+    phase = Date.now();
+    log(`Seeding ${fmtInt(firstBatch)} leads…`);
+    await seedLeads({ databaseUrl: database.url, organizationId: organization.organizationId, from: 0, to: firstBatch, rebuildIndexes: false, parallel, log });
+    log(`Seeded in ${seconds(phase)}`);
+
+    phase = Date.now();
+    app = await startAppServer(database.url, { quiet: true });
+    const leadline: Server = { name: "leadline", url: app.baseUrl, pid: app.process.pid ?? -1, stop: app.stop };
+    baseline = await startBaseline(database.url, env.LEADLINE_DB_POOL_SIZE);
+    log(`Leadline (next start) at ${leadline.url}, baseline (node:http + pg) at ${baseline.url}, up in ${seconds(phase)}`);
+
+    let emailReferenceP50: number | null = null;
+    if (options.leads > firstBatch) {
+      log(`Reference: PATCH by e-mail on Leadline at ${fmtInt(firstBatch)} leads`);
+      const [reference] = buildCases(await sampleLeads(db, firstBatch)).filter((c) => c.key === "patch-email");
+      if (reference) emailReferenceP50 = (await measure(leadline, reference, options, organization.apiKey)).p50;
+
+      phase = Date.now();
+      log(`Growing to ${fmtInt(options.leads)} leads (indexes dropped and rebuilt around the bulk insert)…`);
+      await seedLeads({ databaseUrl: database.url, organizationId: organization.organizationId, from: firstBatch, to: options.leads, rebuildIndexes: true, parallel, log });
+      log(`Seeded in ${seconds(phase)}`);
+    }
+    await verifyNormalization(db);
+
+    phase = Date.now();
+    const sample = await sampleLeads(db, Math.min(options.leads, 300_000));
+    log(`${fmtInt(sample.length)} leads with an e-mail of their own sampled for the PATCH requests in ${seconds(phase)}`);
+
+    const results: CaseResult[] = [];
+    for (const testCase of buildCases(sample)) {
+      const lead = await measure(leadline, testCase, options, organization.apiKey);
+      const base = await measure(baseline, testCase, options, organization.apiKey);
+      results.push({ key: testCase.key, label: testCase.label, results: { leadline: lead, baseline: base } });
+    }
+    if (options.leads === firstBatch) emailReferenceP50 = results.find((r) => r.key === "patch-email")?.results.leadline.p50 ?? null;
+
+    printTable(results);
+    const targets = evaluateTargets(results, options, emailReferenceP50);
+    console.log("\nTargets");
+    for (const t of targets) console.log(`  ${t.met ? "met    " : "NOT MET"}  ${t.text}`);
+    if (options.leads <= options.referenceLeads) {
+      console.log(`  (PATCH by e-mail at 1M vs 10k: run \`npm run bench -- --leads 1000000\`; it measures its own ${fmtInt(options.referenceLeads)}-lead reference first)`);
+    }
+    const errors = results.reduce((sum, r) => sum + r.results.leadline.errors + r.results.baseline.errors, 0);
+    if (errors > 0) console.log(`\n  ${errors} requests failed (non-2xx or connection errors); the figures above are not trustworthy.`);
+    console.log(`\nTotal time ${seconds(started)}`);
+
+    const dir = path.join(process.cwd(), "bench-results");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `bench-${options.leads}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ options, machine: { cores: cpus.length, cpu: cpus[0]?.model, node: process.version }, emailReferenceP50, results, targets, totalSeconds: (Date.now() - started) / 1000 }, null, 2),
+    );
+    log(`Results saved to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await db?.end().catch(() => undefined);
+    await baseline?.stop();
+    await app?.stop();
+    await database?.dispose();
+  }
+}
