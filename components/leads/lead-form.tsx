@@ -101,7 +101,7 @@ export function LeadForm({ lead }: { lead: LeadDto }) {
         setSyncedVersion(result.lead.version);
         setFields(fieldsOf(result.lead));
         setNote("");
-        toast.success(result.message);
+        toast.success(result.message, { id: `lead-form-${submittedBase.id}` });
         void queryClient.invalidateQueries({ queryKey: ["leads"] });
         return;
       }
@@ -110,7 +110,7 @@ export function LeadForm({ lead }: { lead: LeadDto }) {
           setErrors(result.fieldErrors);
           setFormError(result.formErrors.length > 0 ? result.formErrors.join(" ") : null);
           setConflict(null);
-          toast.error("Not saved: check the highlighted fields");
+          toast.error("Not saved: check the highlighted fields", { id: `lead-form-${submittedBase.id}` });
           break;
         case "conflict": {
           const current = result.lead;
@@ -123,14 +123,14 @@ export function LeadForm({ lead }: { lead: LeadDto }) {
           setBase(current);
           setSyncedVersion(current.version);
           setFields(fieldsOf(current));
-          toast.error("Not saved: someone else changed this lead");
+          toast.error("Not saved: someone else changed this lead", { id: `lead-form-${submittedBase.id}` });
           router.refresh();
           requestAnimationFrame(() => alertRef.current?.focus());
           break;
         }
         default:
           setFormError(result.message);
-          toast.error(result.message);
+          toast.error(result.message, { id: `lead-form-${submittedBase.id}` });
       }
     });
   }

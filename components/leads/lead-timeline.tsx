@@ -84,7 +84,7 @@ export function LeadTimeline({ lead }: { lead: LeadDetailDto }) {
                         <span className="sr-only">from </span>
                         <span className="text-slate-600 line-through decoration-slate-400">{describeValue(field, change.from, lead.currency)}</span>
                         <span aria-hidden="true"> → </span>
-                        <span className="sr-only"> to </span>
+                        <span className="sr-only">to </span>
                       </>
                     )}
                     <span className="font-medium">{describeValue(field, change.to, lead.currency)}</span>

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Route } from "next";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { formatMoney, STATUS_LABELS } from "@/components/format";
 import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
@@ -40,13 +40,16 @@ export function LeadsList() {
     setSearchInput(view.search);
   }
 
+  // Opening a lead cancels a pending search, so the debounce cannot navigate back to the list.
+  const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const cancelPendingSearch = () => clearTimeout(searchTimer.current);
   useEffect(() => {
     if (searchInput.trim() === view.search.trim()) return;
-    const timer = setTimeout(() => {
+    searchTimer.current = setTimeout(() => {
       setSyncedSearch(searchInput.trim());
       navigate({ ...view, search: searchInput, page: 1 }, "replace");
     }, SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    return () => clearTimeout(searchTimer.current);
     // Only a change of the typed text restarts the debounce.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchInput]);
@@ -197,7 +200,7 @@ export function LeadsList() {
               {data.leads.map((lead) => (
                 <tr key={lead.id} className="hover:bg-slate-50" data-testid="lead-row">
                   <td className="px-4 py-3">
-                    <Link href={`/leads/${lead.id}` as Route} className={`font-medium ${linkClass}`}>
+                    <Link href={`/leads/${lead.id}` as Route} onClick={cancelPendingSearch} className={`font-medium ${linkClass}`}>
                       {lead.name ?? lead.email ?? lead.phone ?? "Unnamed lead"}
                     </Link>
                     {lead.company ? <p className="text-slate-600">{lead.company}</p> : null}

@@ -31,7 +31,7 @@ export function NewLeadForm({ currency }: { currency: string }) {
         setErrors({});
         setFormError(result.message);
       }
-      toast.error("The lead was not created");
+      toast.error("The lead was not created", { id: "new-lead-form" });
     });
   }
 

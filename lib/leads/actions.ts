@@ -111,7 +111,8 @@ export async function updateLeadAction(values: LeadFormValues): Promise<UpdateLe
 /** The new-lead form: the same rules as POST /api/leads. Opens the new lead when it is created. */
 export async function createLeadAction(values: NewLeadValues): Promise<CreateLeadResult> {
   const user = await requireUser();
-  const parsed = createLeadBodySchema.safeParse(values);
+  // An empty value box means "no value": for the API that is an absent field, not an empty string.
+  const parsed = createLeadBodySchema.safeParse({ ...values, value: values.value.trim() === "" ? undefined : values.value });
   if (!parsed.success) {
     const { fieldErrors, formErrors } = z.flattenError(parsed.error);
     return validationFailure(fieldErrors, formErrors);
