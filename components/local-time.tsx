@@ -1,6 +1,6 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useState, useSyncExternalStore } from "react";
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
@@ -32,11 +32,13 @@ const subscribe = () => () => {};
  */
 export function LocalTime({ iso, mode = "absolute" }: { iso: string; mode?: "absolute" | "relative" }) {
   const isClient = useSyncExternalStore(subscribe, () => true, () => false);
+  // "3 minutes ago" is relative to when the component first rendered; good enough for a page view.
+  const [now] = useState(() => Date.now());
   const date = new Date(iso);
   const text = !isClient
     ? `${iso.slice(0, 16).replace("T", " ")} UTC`
     : mode === "relative"
-      ? relativeTime(date, Date.now())
+      ? relativeTime(date, now)
       : absolute.format(date);
   return (
     <time dateTime={iso} title={isClient ? absolute.format(date) : iso}>

@@ -33,3 +33,11 @@ test.describe("sign in", () => {
     expect(await response.json()).toMatchObject({ success: false, error: { code: "UNAUTHORIZED" } });
   });
 });
+
+test("an unknown page shows the not-found page", async ({ signedInPage: page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to leads" })).toHaveAttribute("href", "/leads");
+  await expectAccessible(page);
+});

@@ -72,38 +72,38 @@ export const test = base.extend<
 >({
   // Closes the worker's database pool after its last test.
   database: [
-    async ({}, use) => {
-      await use();
+    async ({}, provide) => {
+      await provide();
       await disconnectPrisma();
     },
     { scope: "worker", auto: true },
   ],
 
-  salesUser: async ({}, use) => {
-    await use({ ...DEMO.sales });
+  salesUser: async ({}, provide) => {
+    await provide({ ...DEMO.sales });
   },
 
-  signedInPage: async ({ page, salesUser }, use) => {
+  signedInPage: async ({ page, salesUser }, provide) => {
     await signIn(page, salesUser);
-    await use(page);
+    await provide(page);
   },
 
   /** A fresh API key of the demo organization, revoked after the test. */
-  apiKey: async ({}, use) => {
+  apiKey: async ({}, provide) => {
     const organization = await getOrganizationBySlugOrThrow(DEMO.organization.slug);
     const name = `E2E key ${suffix()}`;
     const { plaintext } = await createApiKey({ organizationId: organization.id, name, createdById: null });
-    await use({ name, plaintext });
+    await provide({ name, plaintext });
     await revokeApiKey(organization.id, { name });
   },
 
   /** A second organization with a salesperson of its own. */
-  otherOrganization: async ({}, use) => {
+  otherOrganization: async ({}, provide) => {
     const id = suffix();
     const organization = await createOrganization({ name: `Globex ${id}`, slug: `globex-${id}` });
     const user = { name: `Gina Globex ${id}`, email: `gina-${id}@globex.test`, password: `globex-password-${id}` };
     await createUser(organization.id, { ...user, role: "sales" });
-    await use({ slug: organization.slug, user });
+    await provide({ slug: organization.slug, user });
   },
 });
 

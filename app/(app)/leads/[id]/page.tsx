@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { formatMoney } from "@/components/format";
 import { CreatedToast } from "@/components/leads/created-toast";
 import { LeadForm } from "@/components/leads/lead-form";
@@ -12,10 +13,13 @@ import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getLeadOrThrow, type LeadDetailDto } from "@/lib/leads/get-lead";
 
+/** One read per request, shared by the metadata and the page. */
+const getLead = cache(async (organizationId: string, id: string) => getLeadOrThrow({ id: organizationId }, id));
+
 async function loadLead(id: string): Promise<LeadDetailDto> {
   const user = await requireUser();
   try {
-    return await getLeadOrThrow(user.organization, id);
+    return await getLead(user.organization.id, id);
   } catch (error) {
     // Another organization's lead is "not found" too: its existence is not revealed.
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
@@ -25,9 +29,8 @@ async function loadLead(id: string): Promise<LeadDetailDto> {
 
 export async function generateMetadata({ params }: PageProps<"/leads/[id]">): Promise<Metadata> {
   const { id } = await params;
-  const user = await requireUser();
-  const lead = await getLeadOrThrow(user.organization, id).catch(() => null);
-  return { title: lead ? (lead.name ?? lead.email ?? "Lead") : "Lead not found" };
+  const lead = await loadLead(id);
+  return { title: lead.name ?? lead.email ?? lead.phone ?? "Lead" };
 }
 
 export default async function LeadPage({ params, searchParams }: PageProps<"/leads/[id]">) {
