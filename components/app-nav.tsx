@@ -24,6 +24,7 @@ interface NavItem {
 const NAV_ITEMS: NavItem[] = [
   { href: "/leads", label: "Leads" },
   { href: "/leads/new", label: "New lead" },
+  { href: "/settings", label: "Settings", roles: ["admin"] },
 ];
 
 export function AppNav({ user }: { user: NavUser }) {

@@ -8,7 +8,10 @@ import { focusRing } from "./ui/styles";
 export function NavLink({ href, children }: { href: Route; children: React.ReactNode }) {
   const pathname = usePathname();
   // "/leads" is current on a lead's page too, but not on "New lead", which has its own entry.
-  const current = pathname === href || (href === "/leads" && pathname.startsWith("/leads/") && pathname !== "/leads/new");
+  const current =
+    pathname === href ||
+    (href === "/leads" && pathname.startsWith("/leads/") && pathname !== "/leads/new") ||
+    (href === "/settings" && pathname.startsWith("/settings/"));
   return (
     <Link
       href={href}

@@ -7,6 +7,7 @@ const buttonBase = `inline-flex items-center justify-center gap-2 rounded-md px-
 
 export const buttonPrimary = `${buttonBase} bg-brand-600 text-white shadow-sm hover:bg-brand-700`;
 export const buttonSecondary = `${buttonBase} border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50`;
+export const buttonDanger = `${buttonBase} bg-red-700 text-white shadow-sm hover:bg-red-800`;
 export const buttonGhost = `${buttonBase} text-slate-700 hover:bg-slate-100`;
 
 export const inputBase = `block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-brand-500 focus:border-brand-500`;
