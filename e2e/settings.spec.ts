@@ -54,7 +54,7 @@ test.describe("admin console", () => {
       await page.goto(`/leads/${lead.id}`);
       const timeline = page.getByTestId("timeline");
       await expect(timeline.getByText(`Bulk note ${email}`)).toBeVisible();
-      await expect(timeline.getByText(`API key ‹${apiKey.name}›`).first()).toBeVisible();
+      await expect(timeline.getByText(`API key ${apiKey.name}`).first()).toBeVisible();
     }
   });
 
