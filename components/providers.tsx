@@ -15,7 +15,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       {children}
-      <Toaster position="top-right" closeButton expand />
+      <Toaster position="bottom-right" closeButton expand />
     </QueryClientProvider>
   );
 }

@@ -190,10 +190,10 @@ export function LeadsList() {
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
               <tr>
                 <th scope="col" className="px-4 py-3">Lead</th>
-                <th scope="col" className="px-4 py-3">Contact</th>
+                <th scope="col" className="hidden px-4 py-3 md:table-cell">Contact</th>
                 <th scope="col" className="px-4 py-3">Status</th>
                 <th scope="col" className="px-4 py-3 text-right">Value</th>
-                <th scope="col" className="px-4 py-3">Last activity</th>
+                <th scope="col" className="hidden px-4 py-3 sm:table-cell">Last activity</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -205,7 +205,7 @@ export function LeadsList() {
                     </Link>
                     {lead.company ? <p className="text-slate-600">{lead.company}</p> : null}
                   </td>
-                  <td className="px-4 py-3 text-slate-700">
+                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell">
                     {lead.email ? <p className="break-all">{lead.email}</p> : null}
                     {lead.phone ? <p>{lead.phone}</p> : null}
                     {!lead.email && !lead.phone ? <span className="text-slate-600">—</span> : null}
@@ -214,7 +214,7 @@ export function LeadsList() {
                     <StatusBadge status={lead.status} />
                   </td>
                   <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-900">{formatMoney(lead.value, lead.currency)}</td>
-                  <td className="whitespace-nowrap px-4 py-3 text-slate-700">
+                  <td className="hidden whitespace-nowrap px-4 py-3 text-slate-700 sm:table-cell">
                     <LocalTime iso={lead.updatedAt} mode="relative" />
                   </td>
                 </tr>
