@@ -49,5 +49,14 @@ test.describe("leads list", () => {
     await expect(page).toHaveURL(/page=2/);
     await expect(page.getByText(/Page 2 of \d+/)).toBeVisible();
     await expect(page.getByTestId("lead-row").first().getByRole("link")).not.toHaveText(firstOnPageOne ?? "");
+    await page.goBack();
+    await expect(page.getByText(/Page 1 of \d+/)).toBeVisible();
+
+    // A shared link to a page that no longer exists explains itself.
+    await page.goto("/leads?page=9999");
+    await expect(page.getByText("This page is empty")).toBeVisible();
+    await page.getByRole("link", { name: "Go to the first page" }).click();
+    await expect(page).toHaveURL(/\/leads$/);
+    await expect(page.getByTestId("lead-row").first()).toBeVisible();
   });
 });

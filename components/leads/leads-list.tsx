@@ -40,18 +40,22 @@ export function LeadsList() {
     setSearchInput(view.search);
   }
 
+  // The debounce applies the typed text to the view as it is when the timer fires, not when typing began.
+  const latest = useRef({ view, navigate });
+  useEffect(() => {
+    latest.current = { view, navigate };
+  });
   // Opening a lead cancels a pending search, so the debounce cannot navigate back to the list.
   const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const cancelPendingSearch = () => clearTimeout(searchTimer.current);
   useEffect(() => {
-    if (searchInput.trim() === view.search.trim()) return;
     searchTimer.current = setTimeout(() => {
+      const { view: current, navigate: go } = latest.current;
+      if (searchInput.trim() === current.search.trim()) return;
       setSyncedSearch(searchInput.trim());
-      navigate({ ...view, search: searchInput, page: 1 }, "replace");
+      go({ ...current, search: searchInput, page: 1 }, "replace");
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(searchTimer.current);
-    // Only a change of the typed text restarts the debounce.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchInput]);
 
   const query = useQuery({
@@ -158,12 +162,23 @@ export function LeadsList() {
         <LeadsTableSkeleton />
       ) : data.leads.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="text-base font-semibold text-slate-900">{filtered ? "No leads match" : "No leads yet"}</p>
+          <p className="text-base font-semibold text-slate-900">
+            {data.pagination.total > 0 ? "This page is empty" : filtered ? "No leads match" : "No leads yet"}
+          </p>
           <p className="mt-1 text-sm text-slate-600">
-            {filtered ? "Try another search or status." : "Leads you create, or that arrive through the API, show up here."}
+            {data.pagination.total > 0
+              ? `There are ${data.pagination.totalPages} pages.`
+              : filtered
+                ? "Try another search or status."
+                : "Leads you create, or that arrive through the API, show up here."}
           </p>
           <div className="mt-4 flex justify-center gap-3">
-            {filtered ? (
+            {data.pagination.total > 0 ? (
+              <Link href={hrefFor({ ...view, page: 1 })} className={buttonSecondary}>
+                Go to the first page
+              </Link>
+            ) : null}
+            {filtered && data.pagination.total === 0 ? (
               <button
                 type="button"
                 className={buttonSecondary}
