@@ -112,7 +112,10 @@ export async function updateLeadAction(values: LeadFormValues): Promise<UpdateLe
 export async function createLeadAction(values: NewLeadValues): Promise<CreateLeadResult> {
   const user = await requireUser();
   // An empty value box means "no value": for the API that is an absent field, not an empty string.
-  const parsed = createLeadBodySchema.safeParse({ ...values, value: values.value.trim() === "" ? undefined : values.value });
+  // The arguments come from the network, so nothing about their shape is assumed before parsing.
+  const input: Record<string, unknown> = typeof values === "object" && values !== null ? { ...values } : {};
+  if (typeof input.value === "string" && input.value.trim() === "") delete input.value;
+  const parsed = createLeadBodySchema.safeParse(input);
   if (!parsed.success) {
     const { fieldErrors, formErrors } = z.flattenError(parsed.error);
     return validationFailure(fieldErrors, formErrors);
