@@ -140,10 +140,11 @@ export async function seedDemo(now = new Date()): Promise<void> {
         const id = newId("lead");
         // The named leads are the newest, so they open the list.
         const createdAt = new Date(now.getTime() - (index < 3 ? (index + 1) * 6 * 60 * 60_000 : (3 + rnd() * 117) * DAY));
-        const creator = actors[Math.floor(rnd() * actors.length)]!;
+        // The named leads came in from the web form, through the demo key.
+        const creator = index < 3 ? actors[2]! : actors[Math.floor(rnd() * actors.length)]!;
         events.push({
           id: newId("evt"), organizationId, leadId: id, type: "created", changes: { status: { from: null, to: "open" } },
-          ...creator, source: index < 3 ? "api" : creator.source, requestId: null, createdAt,
+          ...creator, requestId: null, createdAt,
         });
 
         // Walk the lead to its status through the same rules as a real update.
@@ -157,7 +158,8 @@ export async function seedDemo(now = new Date()): Promise<void> {
         let at = createdAt.getTime();
         let updatedAt = createdAt;
         for (const step of steps) {
-          at = Math.min(now.getTime() - 60_000, at + (0.2 + rnd() * 10) * DAY);
+          // Each step lands somewhere between the previous one and now, so histories spread out.
+          at += (now.getTime() - at) * (0.1 + rnd() * 0.5);
           const when = new Date(at);
           const { data, diff } = planLeadUpdate(state, step, when);
           state = {
