@@ -1,9 +1,9 @@
-import { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorContext } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
+import { historyRecords } from "./history";
 import { planLeadUpdate } from "./plan-update";
 import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
@@ -27,9 +27,6 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
     now,
   );
   const leadId = newId("lead");
-  const userId = ctx.actor.type === "user" ? ctx.actor.userId : null;
-  const apiKeyId = ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : null;
-  const noteId = input.note === undefined ? null : newId("note");
 
   const lead = await prisma.$transaction(async (tx) => {
     const created = await tx.lead.create({
@@ -48,33 +45,19 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
         createdAt: now,
       },
     });
-    if (noteId !== null && input.note !== undefined) {
-      await tx.leadNote.create({
-        data: { id: noteId, organizationId: ctx.organization.id, leadId, body: input.note, authorUserId: userId, authorApiKeyId: apiKeyId, createdAt: now },
-      });
-    }
     const initial = serializeLead(created);
-    await tx.leadEvent.create({
-      data: {
-        id: newId("evt"),
-        organizationId: ctx.organization.id,
-        leadId,
-        type: "created",
-        changes: {
-          status: { from: null, to: initial.status },
-          ...(initial.value !== null ? { value: { from: null, to: initial.value } } : {}),
-          ...(initial.lossReason !== null ? { lossReason: { from: null, to: initial.lossReason } } : {}),
-        } satisfies Prisma.InputJsonObject,
-        actorType: ctx.actor.type,
-        actorUserId: userId,
-        actorApiKeyId: apiKeyId,
-        actorName: ctx.actor.name,
-        source: ctx.source,
-        requestId: ctx.requestId,
-        noteId,
-        createdAt: now,
+    const { note, event } = historyRecords(ctx, leadId, {
+      type: "created",
+      diff: {
+        status: { from: null, to: initial.status },
+        ...(initial.value !== null ? { value: { from: null, to: initial.value } } : {}),
+        ...(initial.lossReason !== null ? { lossReason: { from: null, to: initial.lossReason } } : {}),
       },
+      note: input.note,
+      at: now,
     });
+    if (note) await tx.leadNote.create({ data: note });
+    await tx.leadEvent.create({ data: event });
     return created;
   });
   return serializeLead(lead);

@@ -2,9 +2,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorContext } from "@/lib/auth/actor";
 import { prisma, type TransactionClient } from "@/lib/db/client";
 import { AppError, validationError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import { normalizePhone } from "./normalize";
-import { planLeadUpdate, type LeadDiff } from "./plan-update";
+import { historyRecords } from "./history";
+import { planLeadUpdate } from "./plan-update";
 import type { LeadChanges, LeadMatch } from "./schemas";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
@@ -56,13 +56,6 @@ function describe(changed: number, matched: number): string {
   return matched === 1 ? "Lead updated" : `${changed} of ${matched} leads updated`;
 }
 
-function actorColumns(ctx: ActorContext) {
-  return {
-    userId: ctx.actor.type === "user" ? ctx.actor.userId : null,
-    apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : null,
-  };
-}
-
 /**
  * Updates the leads that `match` finds in the caller's organization: the one implementation behind
  * PATCH /api/leads and the app's lead form. In one transaction it matches (locking the rows),
@@ -91,7 +84,6 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
         }
 
         const now = new Date();
-        const { userId, apiKeyId } = actorColumns(ctx);
         const note = input.changes.note;
         const notes: Prisma.LeadNoteCreateManyInput[] = [];
         const events: Prisma.LeadEventCreateManyInput[] = [];
@@ -110,34 +102,9 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
           });
           leads.push(serializeLead(updated));
 
-          let noteId: string | null = null;
-          if (note !== undefined) {
-            noteId = newId("note");
-            notes.push({
-              id: noteId,
-              organizationId: ctx.organization.id,
-              leadId: lead.id,
-              body: note,
-              authorUserId: userId,
-              authorApiKeyId: apiKeyId,
-              createdAt: now,
-            });
-          }
-          events.push({
-            id: newId("evt"),
-            organizationId: ctx.organization.id,
-            leadId: lead.id,
-            type: "updated",
-            changes: diff satisfies LeadDiff as Prisma.InputJsonObject,
-            actorType: ctx.actor.type,
-            actorUserId: userId,
-            actorApiKeyId: apiKeyId,
-            actorName: ctx.actor.name,
-            source: ctx.source,
-            requestId: ctx.requestId,
-            noteId,
-            createdAt: now,
-          });
+          const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
+          if (history.note) notes.push(history.note);
+          events.push(history.event);
         }
 
         if (notes.length > 0) await tx.leadNote.createMany({ data: notes });
