@@ -63,20 +63,23 @@ export async function listLeads(
   options: { withTotalValue?: boolean } = {},
 ): Promise<ListLeadsResult> {
   const where = buildLeadWhere(organization, query);
-  const [rows, total, sum] = await Promise.all([
+  // The count and the sum come from one scan of the filtered rows.
+  const [rows, totals] = await Promise.all([
     prisma.lead.findMany({
       where,
       orderBy: buildOrderBy(query.sort),
       skip: (query.page - 1) * query.limit,
       take: query.limit,
     }),
-    prisma.lead.count({ where }),
-    options.withTotalValue ? prisma.lead.aggregate({ where, _sum: { value: true } }) : Promise.resolve(null),
+    options.withTotalValue
+      ? prisma.lead.aggregate({ where, _count: { _all: true }, _sum: { value: true } }).then((a) => ({ total: a._count._all, sum: a._sum.value }))
+      : prisma.lead.count({ where }).then((total) => ({ total, sum: undefined })),
   ]);
+  const { total, sum } = totals;
   const totalPages = Math.max(1, Math.ceil(total / query.limit));
   return {
     leads: rows.map(serializeLead),
     pagination: { page: query.page, limit: query.limit, total, totalPages, hasMore: query.page * query.limit < total },
-    ...(sum ? { totalValue: Number(sum._sum.value?.toString() ?? 0) } : {}),
+    ...(sum !== undefined ? { totalValue: Number(sum?.toString() ?? 0) } : {}),
   };
 }
