@@ -63,6 +63,17 @@ export function searchParamsObject(req: NextRequest): Record<string, string> {
   return Object.fromEntries(req.nextUrl.searchParams.entries());
 }
 
+/** A handler for the methods a route does not support: 405 in the envelope, with an Allow header. */
+export function methodNotAllowed(allowed: string[], hint?: string) {
+  return async (req: NextRequest): Promise<Response> => {
+    const requestId = requestIdFor(req);
+    const message = `${req.method} is not supported here; use ${allowed.join(" or ")}${hint ? `. ${hint}` : ""}`;
+    const response = jsonError(requestId, new AppError("METHOD_NOT_ALLOWED", message, { allowed }));
+    response.headers.set("Allow", allowed.join(", "));
+    return response;
+  };
+}
+
 export interface ApiHandlerArgs<P> {
   req: NextRequest;
   ctx: ActorContext;

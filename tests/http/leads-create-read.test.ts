@@ -141,3 +141,22 @@ describe("GET /api/leads/{id}", () => {
     expect(reply.body.error?.code).toBe("NOT_FOUND");
   });
 });
+
+describe("unsupported methods and paths", () => {
+  it("answer 405 in the envelope with an Allow header", async () => {
+    const reply = await api("DELETE", "/api/leads", { key: org.apiKey });
+    expect(reply.status).toBe(405);
+    expect(reply.body.error).toMatchObject({ code: "METHOD_NOT_ALLOWED", details: { allowed: ["GET", "POST", "PATCH"] } });
+    expect(reply.headers.get("allow")).toBe("GET, POST, PATCH");
+    const byId = await api("PATCH", "/api/leads/lead_x", { key: org.apiKey, body: { status: "won" } });
+    expect(byId.status).toBe(405);
+    expect(byId.body.error?.message).toMatch(/PATCH \/api\/leads/);
+  });
+
+  it("answer 404 in the envelope for an unknown API path", async () => {
+    const reply = await api("GET", "/api/nothing-here", { key: org.apiKey });
+    expect(reply.status).toBe(404);
+    expect(reply.body.error?.code).toBe("NOT_FOUND");
+    expect(reply.headers.get("x-request-id")).toBe(reply.body.meta.requestId);
+  });
+});

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, searchParamsObject, withApiKey } from "@/lib/api/with-api";
+import { methodNotAllowed, readJsonObject, searchParamsObject, withApiKey } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 import { createLead } from "@/lib/leads/create-lead";
 import { listLeads } from "@/lib/leads/list-leads";
@@ -32,3 +32,6 @@ export const GET = withApiKey(async ({ req, ctx, requestId }) => {
   const { leads, pagination } = await listLeads(ctx.organization, query);
   return jsonOk(requestId, leads, { meta: { pagination } });
 });
+
+export const PUT = methodNotAllowed(["GET", "POST", "PATCH"], "Update leads with PATCH.");
+export const DELETE = methodNotAllowed(["GET", "POST", "PATCH"], "Leads are not deleted through the API.");
