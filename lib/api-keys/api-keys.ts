@@ -29,6 +29,17 @@ export interface AuthenticatedApiKey {
   organization: OrganizationSettings;
 }
 
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  organizationId: string;
+  allowBulkUpdates: boolean;
+  defaultPhoneCountry: string;
+  currency: string;
+}
+
 const lastUsedWrites = new Map<string, number>();
 
 function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
@@ -49,19 +60,26 @@ function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
  */
 export async function authenticateApiKey(key: string): Promise<AuthenticatedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-  const found = await prisma.apiKey.findUnique({
-    where: { hashedKey: hashApiKey(key) },
-    select: {
-      id: true,
-      name: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      organization: { select: { id: true, allowBulkUpdates: true, defaultPhoneCountry: true, currency: true } },
-    },
-  });
+  // One query with a join: this runs before every API request, and the relation select of the
+  // Prisma client would take two round trips (key, then organization). See docs/performance.md.
+  const rows = await prisma.$queryRaw<ApiKeyRow[]>`
+    SELECT k."id", k."name", k."revokedAt", k."lastUsedAt", o."id" AS "organizationId", o."allowBulkUpdates",
+      o."defaultPhoneCountry", o."currency"
+    FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
+    WHERE k."hashedKey" = ${hashApiKey(key)}`;
+  const found = rows[0];
   if (!found || found.revokedAt !== null) return null;
   touchLastUsed(found.id, found.lastUsedAt);
-  return { id: found.id, name: found.name, organization: found.organization };
+  return {
+    id: found.id,
+    name: found.name,
+    organization: {
+      id: found.organizationId,
+      allowBulkUpdates: found.allowBulkUpdates,
+      defaultPhoneCountry: found.defaultPhoneCountry,
+      currency: found.currency,
+    },
+  };
 }
 
 export interface ApiKeyDto {
