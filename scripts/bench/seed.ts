@@ -192,8 +192,13 @@ export async function seedLeads(options: SeedOptions): Promise<void> {
     let schema: Schema | null = null;
     if (options.rebuildIndexes) {
       schema = await readSchema(main);
+      // One transaction that locks the tables in the app's order (Lead first), so a request the
+      // server is still finishing cannot deadlock with the drops.
+      await main.query(`BEGIN`);
+      await main.query(`LOCK TABLE "Lead", "LeadNote", "LeadEvent" IN ACCESS EXCLUSIVE MODE`);
       for (const fk of schema.foreignKeys) await main.query(`ALTER TABLE "${fk.table}" DROP CONSTRAINT "${fk.name}"`);
       for (const index of schema.indexes) await main.query(`DROP INDEX "${index.name}"`);
+      await main.query(`COMMIT`);
     }
 
     let started = Date.now();
@@ -213,10 +218,8 @@ export async function seedLeads(options: SeedOptions): Promise<void> {
       // Biggest first (the trigram indexes), so the two connections finish together.
       const ordered = [...schema.indexes].sort((a, b) => Number(b.definition.includes("gin")) - Number(a.definition.includes("gin")));
       await runParallel(clients, ordered.map((index) => index.definition));
-      await runParallel(
-        clients,
-        schema.foreignKeys.map((fk) => `ALTER TABLE "${fk.table}" ADD CONSTRAINT "${fk.name}" ${fk.definition}`),
-      );
+      // One at a time: adding a foreign key locks both tables, so parallel adds can deadlock.
+      for (const fk of schema.foreignKeys) await main.query(`ALTER TABLE "${fk.table}" ADD CONSTRAINT "${fk.name}" ${fk.definition}`);
       options.log(`  rebuilt ${schema.indexes.length} indexes and ${schema.foreignKeys.length} foreign keys in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     }
 
