@@ -257,7 +257,6 @@ export async function runBench(options: BenchOptions): Promise<void> {
       const base = await measure(baseline, testCase, options, organization.apiKey);
       results.push({ key: testCase.key, label: testCase.label, results: { leadline: lead, baseline: base } });
     }
-    if (options.leads === firstBatch) emailReferenceP50 = results.find((r) => r.key === "patch-email")?.results.leadline.p50 ?? null;
 
     printTable(results);
     const targets = evaluateTargets(results, options, emailReferenceP50);
