@@ -36,7 +36,14 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   if (req.body) {
     const reader = req.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        // The client went away mid-body: its fault, not ours, and nobody is left to read the reply.
+        throw validationError([{ field: "", message: "The request body could not be read completely" }]);
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > MAX_BODY_BYTES) {
