@@ -4,7 +4,7 @@ import { prisma, type TransactionClient } from "@/lib/db/client";
 import { AppError, validationError } from "@/lib/errors";
 import { normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
-import { planLeadUpdate } from "./plan-update";
+import { planLeadUpdate, type LeadUpdateData } from "./plan-update";
 import type { LeadChanges, LeadMatch } from "./schemas";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
@@ -49,6 +49,62 @@ async function lockMatchingLeads(tx: TransactionClient, ctx: ActorContext, match
     WHERE "organizationId" = ${organizationId} AND ${condition}
     ORDER BY "createdAt", "id"
     FOR UPDATE`;
+}
+
+/**
+ * Writes one lead's planned change and returns the row as stored. Raw SQL on purpose: this runs
+ * for every PATCH, and a raw statement skips the client's query compilation (docs/performance.md).
+ */
+async function writeLeadChange(
+  tx: TransactionClient,
+  leadId: string,
+  data: LeadUpdateData,
+  bumpVersion: boolean,
+  now: Date,
+): Promise<LeadRecord> {
+  const at = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp(3)`;
+  const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = ${at(now)}`];
+  if (data.status !== undefined) sets.push(Prisma.sql`"status" = ${data.status}::"LeadStatus"`);
+  if (data.value !== undefined) sets.push(Prisma.sql`"value" = ${data.value}::numeric`);
+  if (data.lossReason !== undefined) sets.push(Prisma.sql`"lossReason" = ${data.lossReason}`);
+  if (data.qualifiedAt) sets.push(Prisma.sql`"qualifiedAt" = ${at(data.qualifiedAt)}`);
+  if (data.wonAt) sets.push(Prisma.sql`"wonAt" = ${at(data.wonAt)}`);
+  if (data.lostAt) sets.push(Prisma.sql`"lostAt" = ${at(data.lostAt)}`);
+  if (bumpVersion) sets.push(Prisma.sql`"version" = "version" + 1`);
+  const [row] = await tx.$queryRaw<LeadRecord[]>`
+    UPDATE "Lead" SET ${Prisma.join(sets, ", ")} WHERE "id" = ${leadId} RETURNING ${LEAD_COLUMNS}`;
+  if (!row) throw new Error(`Lead ${leadId} vanished while locked`);
+  return row;
+}
+
+/** Appends the notes and events of a change in one statement. */
+async function appendHistory(
+  tx: TransactionClient,
+  notes: Prisma.LeadNoteCreateManyInput[],
+  events: Prisma.LeadEventCreateManyInput[],
+): Promise<void> {
+  const at = (d: Date | string | undefined) => Prisma.sql`${new Date(d ?? Date.now()).toISOString()}::timestamp(3)`;
+  const eventRows = events.map(
+    (e) => Prisma.sql`(${e.id}, ${e.organizationId}, ${e.leadId}, ${e.type}, ${JSON.stringify(e.changes)}::jsonb,
+      ${e.actorType}::"ActorType", ${e.actorUserId ?? null}, ${e.actorApiKeyId ?? null}, ${e.actorName}, ${e.source},
+      ${e.requestId ?? null}, ${e.noteId ?? null}, ${at(e.createdAt)})`,
+  );
+  const insertEvents = Prisma.sql`INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType",
+      "actorUserId", "actorApiKeyId", "actorName", "source", "requestId", "noteId", "createdAt")
+    VALUES ${Prisma.join(eventRows, ", ")}`;
+  if (notes.length === 0) {
+    await tx.$executeRaw`${insertEvents}`;
+    return;
+  }
+  const noteRows = notes.map(
+    (n) => Prisma.sql`(${n.id}, ${n.organizationId}, ${n.leadId}, ${n.body}, ${n.authorUserId ?? null}, ${n.authorApiKeyId ?? null}, ${at(n.createdAt)})`,
+  );
+  await tx.$executeRaw`
+    WITH "notes" AS (
+      INSERT INTO "LeadNote" ("id", "organizationId", "leadId", "body", "authorUserId", "authorApiKeyId", "createdAt")
+      VALUES ${Prisma.join(noteRows, ", ")}
+    )
+    ${insertEvents}`;
 }
 
 function describe(changed: number, matched: number): string {
@@ -96,19 +152,14 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
             leads.push(serializeLead(lead));
             continue;
           }
-          const updated = await tx.lead.update({
-            where: { id: lead.id },
-            data: fieldsChanged ? { ...data, version: { increment: 1 } } : { updatedAt: now },
-          });
-          leads.push(serializeLead(updated));
+          leads.push(serializeLead(await writeLeadChange(tx, lead.id, data, fieldsChanged, now)));
 
           const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
           if (history.note) notes.push(history.note);
           events.push(history.event);
         }
 
-        if (notes.length > 0) await tx.leadNote.createMany({ data: notes });
-        if (events.length > 0) await tx.leadEvent.createMany({ data: events });
+        if (events.length > 0) await appendHistory(tx, notes, events);
 
         return {
           leadIds: leads.map((l) => l.id),
