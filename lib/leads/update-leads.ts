@@ -51,18 +51,16 @@ async function lockMatchingLeads(tx: TransactionClient, ctx: ActorContext, match
     FOR UPDATE`;
 }
 
-/**
- * Writes one lead's planned change and returns the row as stored. Raw SQL on purpose: this runs
- * for every PATCH, and a raw statement skips the client's query compilation (docs/performance.md).
- */
-async function writeLeadChange(
-  tx: TransactionClient,
-  leadId: string,
-  data: LeadUpdateData,
-  bumpVersion: boolean,
-  now: Date,
-): Promise<LeadRecord> {
-  const at = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp(3)`;
+interface PlannedWrite {
+  leadId: string;
+  data: LeadUpdateData;
+  bumpVersion: boolean;
+}
+
+const at = (d: Date | string | undefined) => Prisma.sql`${new Date(d ?? Date.now()).toISOString()}::timestamp(3)`;
+
+function updateStatement(write: PlannedWrite, now: Date): Prisma.Sql {
+  const { data } = write;
   const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = ${at(now)}`];
   if (data.status !== undefined) sets.push(Prisma.sql`"status" = ${data.status}::"LeadStatus"`);
   if (data.value !== undefined) sets.push(Prisma.sql`"value" = ${data.value}::numeric`);
@@ -70,41 +68,46 @@ async function writeLeadChange(
   if (data.qualifiedAt) sets.push(Prisma.sql`"qualifiedAt" = ${at(data.qualifiedAt)}`);
   if (data.wonAt) sets.push(Prisma.sql`"wonAt" = ${at(data.wonAt)}`);
   if (data.lostAt) sets.push(Prisma.sql`"lostAt" = ${at(data.lostAt)}`);
-  if (bumpVersion) sets.push(Prisma.sql`"version" = "version" + 1`);
-  const [row] = await tx.$queryRaw<LeadRecord[]>`
-    UPDATE "Lead" SET ${Prisma.join(sets, ", ")} WHERE "id" = ${leadId} RETURNING ${LEAD_COLUMNS}`;
-  if (!row) throw new Error(`Lead ${leadId} vanished while locked`);
-  return row;
+  if (write.bumpVersion) sets.push(Prisma.sql`"version" = "version" + 1`);
+  return Prisma.sql`UPDATE "Lead" SET ${Prisma.join(sets, ", ")} WHERE "id" = ${write.leadId} RETURNING ${LEAD_COLUMNS}`;
 }
 
-/** Appends the notes and events of a change in one statement. */
-async function appendHistory(
+/**
+ * Writes the planned changes of the locked leads, their notes and their events in ONE statement
+ * (data-modifying CTEs), and returns the leads as stored. Raw SQL on purpose: this is the hot path
+ * of every PATCH, and one raw statement replaces five compiled client queries and their round
+ * trips (docs/performance.md). The rules themselves stay in planLeadUpdate and historyRecords.
+ */
+async function writeChanges(
   tx: TransactionClient,
+  writes: PlannedWrite[],
   notes: Prisma.LeadNoteCreateManyInput[],
   events: Prisma.LeadEventCreateManyInput[],
-): Promise<void> {
-  const at = (d: Date | string | undefined) => Prisma.sql`${new Date(d ?? Date.now()).toISOString()}::timestamp(3)`;
-  const eventRows = events.map(
-    (e) => Prisma.sql`(${e.id}, ${e.organizationId}, ${e.leadId}, ${e.type}, ${JSON.stringify(e.changes)}::jsonb,
-      ${e.actorType}::"ActorType", ${e.actorUserId ?? null}, ${e.actorApiKeyId ?? null}, ${e.actorName}, ${e.source},
-      ${e.requestId ?? null}, ${e.noteId ?? null}, ${at(e.createdAt)})`,
-  );
-  const insertEvents = Prisma.sql`INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType",
-      "actorUserId", "actorApiKeyId", "actorName", "source", "requestId", "noteId", "createdAt")
-    VALUES ${Prisma.join(eventRows, ", ")}`;
-  if (notes.length === 0) {
-    await tx.$executeRaw`${insertEvents}`;
-    return;
-  }
-  const noteRows = notes.map(
-    (n) => Prisma.sql`(${n.id}, ${n.organizationId}, ${n.leadId}, ${n.body}, ${n.authorUserId ?? null}, ${n.authorApiKeyId ?? null}, ${at(n.createdAt)})`,
-  );
-  await tx.$executeRaw`
-    WITH "notes" AS (
+  now: Date,
+): Promise<Map<string, LeadRecord>> {
+  const ctes = writes.map((write, i) => Prisma.sql`${Prisma.raw(`"u${i}"`)} AS (${updateStatement(write, now)})`);
+  if (notes.length > 0) {
+    const rows = notes.map(
+      (n) => Prisma.sql`(${n.id}, ${n.organizationId}, ${n.leadId}, ${n.body}, ${n.authorUserId ?? null}, ${n.authorApiKeyId ?? null}, ${at(n.createdAt)})`,
+    );
+    ctes.push(Prisma.sql`"notes" AS (
       INSERT INTO "LeadNote" ("id", "organizationId", "leadId", "body", "authorUserId", "authorApiKeyId", "createdAt")
-      VALUES ${Prisma.join(noteRows, ", ")}
-    )
-    ${insertEvents}`;
+      VALUES ${Prisma.join(rows, ", ")})`);
+  }
+  if (events.length > 0) {
+    const rows = events.map(
+      (e) => Prisma.sql`(${e.id}, ${e.organizationId}, ${e.leadId}, ${e.type}, ${JSON.stringify(e.changes)}::jsonb,
+        ${e.actorType}::"ActorType", ${e.actorUserId ?? null}, ${e.actorApiKeyId ?? null}, ${e.actorName}, ${e.source},
+        ${e.requestId ?? null}, ${e.noteId ?? null}, ${at(e.createdAt)})`,
+    );
+    ctes.push(Prisma.sql`"events" AS (
+      INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType", "actorUserId",
+        "actorApiKeyId", "actorName", "source", "requestId", "noteId", "createdAt")
+      VALUES ${Prisma.join(rows, ", ")})`);
+  }
+  const selects = writes.map((_, i) => Prisma.raw(`SELECT * FROM "u${i}"`));
+  const rows = await tx.$queryRaw<LeadRecord[]>`WITH ${Prisma.join(ctes, ", ")} ${Prisma.join(selects, " UNION ALL ")}`;
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 function describe(changed: number, matched: number): string {
@@ -143,23 +146,20 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
         const note = input.changes.note;
         const notes: Prisma.LeadNoteCreateManyInput[] = [];
         const events: Prisma.LeadEventCreateManyInput[] = [];
-        const leads: LeadDto[] = [];
 
+        const writes: PlannedWrite[] = [];
         for (const lead of matched) {
           const { data, diff } = planLeadUpdate(lead, input.changes, now);
           const fieldsChanged = Object.keys(diff).length > 0;
-          if (!fieldsChanged && note === undefined) {
-            leads.push(serializeLead(lead));
-            continue;
-          }
-          leads.push(serializeLead(await writeLeadChange(tx, lead.id, data, fieldsChanged, now)));
-
+          if (!fieldsChanged && note === undefined) continue;
+          // A note alone touches updatedAt (last activity) but not the version: it overwrites nothing.
+          writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
           const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
           if (history.note) notes.push(history.note);
           events.push(history.event);
         }
-
-        if (events.length > 0) await appendHistory(tx, notes, events);
+        const written = writes.length > 0 ? await writeChanges(tx, writes, notes, events, now) : new Map<string, LeadRecord>();
+        const leads = matched.map((lead) => serializeLead(written.get(lead.id) ?? lead));
 
         return {
           leadIds: leads.map((l) => l.id),
