@@ -1,4 +1,4 @@
--- The list orders by createdAt DESC, id DESC; indexes in that exact order avoid an incremental sort.
+-- The list orders by createdAt DESC, id DESC: indexes in that exact order avoid an incremental sort.
 -- DropIndex
 DROP INDEX "Lead_organizationId_createdAt_id_idx";
 
