@@ -5,12 +5,13 @@ import type { Route } from "next";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
+import { ApiError } from "@/components/api-client";
 import { formatMoney, STATUS_LABELS } from "@/components/format";
 import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, inputClass, labelClass, linkClass } from "@/components/ui/styles";
 import { LEAD_STATUSES } from "@/lib/leads/normalize";
-import { DEFAULT_SORT, fetchLeads, LeadsFetchError, readView, SORT_OPTIONS, viewToQuery, type LeadsView } from "./leads-query";
+import { DEFAULT_SORT, fetchLeads, readView, SORT_OPTIONS, viewToQuery, type LeadsView } from "./leads-query";
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -153,7 +154,7 @@ export function LeadsList() {
       {query.isError && !data ? (
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6 text-sm text-red-900">
           <p className="font-semibold">The leads could not be loaded.</p>
-          <p className="mt-1">{query.error instanceof LeadsFetchError ? query.error.message : "Check your connection and try again."}</p>
+          <p className="mt-1">{query.error instanceof ApiError ? query.error.message : "Check your connection and try again."}</p>
           <button type="button" className={`${buttonSecondary} mt-4`} onClick={() => void query.refetch()}>
             Try again
           </button>

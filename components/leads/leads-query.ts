@@ -1,3 +1,4 @@
+import { apiRequest } from "@/components/api-client";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { Pagination } from "@/lib/leads/list-leads";
 import type { LeadStatusValue } from "@/lib/leads/normalize";
@@ -53,28 +54,8 @@ export interface LeadsPage {
   currency: string;
 }
 
-interface Envelope<T> {
-  success: boolean;
-  data?: T;
-  error?: { code: string; message: string };
-}
-
-export class LeadsFetchError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
 export async function fetchLeads(view: LeadsView, signal?: AbortSignal): Promise<LeadsPage> {
   const query = new URLSearchParams(viewToQuery(view));
   query.set("limit", String(PAGE_SIZE));
-  const response = await fetch(`/api/app/leads?${query.toString()}`, { signal, headers: { accept: "application/json" } });
-  const body = (await response.json().catch(() => null)) as Envelope<LeadsPage> | null;
-  if (!response.ok || !body?.success || !body.data) {
-    throw new LeadsFetchError(body?.error?.message ?? `The leads could not be loaded (HTTP ${response.status})`, response.status);
-  }
-  return body.data;
+  return apiRequest<LeadsPage>("GET", `/api/app/leads?${query.toString()}`, undefined, signal);
 }
