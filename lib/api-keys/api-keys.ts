@@ -29,7 +29,8 @@ export interface AuthenticatedApiKey {
   organization: OrganizationSettings;
 }
 
-interface ApiKeyRow {
+/** The row of the API-key lookup (also used by the bench baseline, which runs the same SQL). */
+export interface ApiKeyRow {
   id: string;
   name: string;
   revokedAt: Date | null;

@@ -17,18 +17,7 @@ export const authOptions: NextAuthOptions = {
         email: { label: "E-mail", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials) {
-        const user = await verifyCredentials(credentials);
-        if (!user) return null;
-        return {
-          id: user.id,
-          name: user.name,
-          email: user.email,
-          role: user.role,
-          organizationId: user.organizationId,
-          sessionVersion: user.sessionVersion,
-        };
-      },
+      authorize: (credentials) => verifyCredentials(credentials),
     }),
   ],
   callbacks: {

@@ -10,6 +10,7 @@ import { createHash, randomInt } from "node:crypto";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import type { ApiKeyRow } from "@/lib/api-keys/api-keys";
 import { normalizePhone, phoneDigits } from "@/lib/leads/normalize";
 import { planLeadUpdate, type LeadUpdateData } from "@/lib/leads/plan-update";
 import { listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
@@ -42,17 +43,6 @@ class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-  organizationId: string;
-  allowBulkUpdates: boolean;
-  defaultPhoneCountry: string;
-  currency: string;
 }
 
 const lastUsedWrites = new Map<string, number>();
