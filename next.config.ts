@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Node-only packages that must not be bundled into server chunks.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "bcryptjs"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "bcryptjs", "pg-boss", "pino"],
   typedRoutes: true,
   // forbidden() renders app/forbidden.tsx with a 403 for signed-in users without the right role.
   experimental: { authInterrupts: true },

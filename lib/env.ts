@@ -27,6 +27,8 @@ const envSchema = z.object({
   LEADLINE_SEED_DEMO: booleanish.default(true),
   /** Size of the PostgreSQL connection pool of one app process. */
   LEADLINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Run background job workers (webhooks, imports) in this app process. */
+  LEADLINE_JOB_WORKERS: booleanish.default(true),
   /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Build folder of Next.js; lets several checkouts' builds (app, tests, bench) live side by side. */

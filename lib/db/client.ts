@@ -17,13 +17,19 @@ export function setDatabaseUrl(url: string): void {
   databaseUrlOverride = url;
 }
 
-function createPrismaClient(): PrismaClient {
+/** The connection string of this process's database; shared by Prisma and the job queue. */
+export function databaseUrl(): string {
   const connectionString = databaseUrlOverride ?? env.DATABASE_URL;
   if (!connectionString) {
     throw new Error(
       "DATABASE_URL is not set. Start Leadline with `npm start` (it runs the embedded PostgreSQL) or set DATABASE_URL.",
     );
   }
+  return connectionString;
+}
+
+function createPrismaClient(): PrismaClient {
+  const connectionString = databaseUrl();
   const adapter = new PrismaPg({ connectionString, max: env.LEADLINE_DB_POOL_SIZE });
   return new PrismaClient({
     adapter,

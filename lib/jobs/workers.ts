@@ -1,0 +1,36 @@
+import type PgBoss from "pg-boss";
+import { getBoss } from "./boss";
+
+/**
+ * A background job kind: its queue, the queue's retry policy, and the handler that runs a batch
+ * of its jobs. Each domain defines its own (lib/<domain>/jobs.ts) and lists it in JOB_DEFINITIONS.
+ */
+export interface JobDefinition<T extends object = object> {
+  queue: string;
+  options?: Omit<PgBoss.Queue, "name">;
+  work?: PgBoss.WorkOptions;
+  handler: (jobs: PgBoss.Job<T>[]) => Promise<void>;
+}
+
+export function defineJob<T extends object>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}
+
+/** Every job kind of the app. Each domain adds its own line. */
+const JOB_DEFINITIONS: JobDefinition[] = [];
+
+/** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
+export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {
+  const boss = await getBoss();
+  for (const definition of definitions) {
+    await boss.createQueue(definition.queue, { name: definition.queue, ...definition.options });
+    await boss.work(definition.queue, definition.work ?? {}, definition.handler as PgBoss.WorkHandler<object>);
+  }
+}
+
+/** Creates a job kind's queue if needed and sends one job; used by services that enqueue work. */
+export async function enqueue<T extends object>(definition: JobDefinition<T>, data: T, options: PgBoss.SendOptions = {}): Promise<string | null> {
+  const boss = await getBoss();
+  await boss.createQueue(definition.queue, { name: definition.queue, ...definition.options });
+  return boss.send(definition.queue, data, options);
+}
