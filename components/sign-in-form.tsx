@@ -7,6 +7,13 @@ import { useState, useTransition } from "react";
 import { Field, FormAlert } from "@/components/ui/field";
 import { buttonPrimary, inputClass } from "@/components/ui/styles";
 
+/** What the form says about a failed sign-in; a limited attempt never tells whether the account exists. */
+function signInErrorMessage(error: string | null, status: number): string {
+  if (error === "RateLimited" || status === 429) return "Too many sign-in attempts. Wait a few minutes, then try again.";
+  if (error === "CredentialsSignin" || error === null) return "The e-mail or password is incorrect.";
+  return "Signing in failed. Try again.";
+}
+
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +30,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError(result?.error === "CredentialsSignin" || !result ? "The e-mail or password is incorrect." : "Signing in failed. Try again.");
+        setError(signInErrorMessage(result?.error ?? null, result?.status ?? 0));
         return;
       }
       router.replace(callbackUrl as Route);

@@ -23,12 +23,21 @@ const envSchema = z.object({
   LEADLINE_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   /** Database name used inside the embedded PostgreSQL. */
   LEADLINE_PG_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("leadline"),
-  /** Seed the demo organization on first start (only when the database has no organization). */
-  LEADLINE_SEED_DEMO: booleanish.default(true),
+  /**
+   * Seed the demo organization on first start (only when the database has no organization).
+   * Unset: only on the embedded PostgreSQL, never on a DATABASE_URL.
+   */
+  LEADLINE_SEED_DEMO: booleanish.optional(),
   /** Size of the PostgreSQL connection pool of one app process. */
   LEADLINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Run background job workers (webhooks, imports) in this app process. */
   LEADLINE_JOB_WORKERS: booleanish.default(true),
+  /** Behind a TLS proxy: take the client's IP from the last X-Forwarded-For entry (see lib/security/client-ip.ts). */
+  LEADLINE_TRUST_PROXY: booleanish.default(false),
+  /** Requests per minute of one signed-in user over the app's session routes and server actions. */
+  LEADLINE_RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute of one client IP to the API without valid credentials. */
+  LEADLINE_RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Build folder of Next.js; lets several checkouts' builds (app, tests, bench) live side by side. */

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
 } as const;
 
@@ -53,6 +54,22 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
   });
 }
 
+/** The PostgreSQL SQLSTATE of a database error, wherever the driver or Prisma put it. */
+function postgresErrorCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as { code?: unknown; originalCode?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown }; cause?: unknown };
+    for (const code of [candidate.originalCode, candidate.code, candidate.meta?.code]) {
+      // SQLSTATEs are five characters; Prisma's own codes (P2025…) are skipped.
+      if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("P")) return code;
+    }
+    current = candidate.meta?.driverAdapterError ?? candidate.cause;
+  }
+  return undefined;
+}
+
 /**
  * Maps anything thrown to an AppError. Known Prisma errors are mapped by code, never by message;
  * everything else becomes a generic 500 that reveals nothing about the server.
@@ -69,6 +86,11 @@ export function toAppError(error: unknown): AppError {
       case "P2034":
         return new AppError("CONFLICT", "The record was changed by another request; retry");
     }
+  }
+  const pgCode = postgresErrorCode(error);
+  // 22021: bytes that are not valid in the encoding (e.g. NUL); 22P02: malformed text for a type.
+  if (pgCode === "22021" || pgCode === "22P02") {
+    return validationError([{ field: "", message: "The request contains text the database cannot store (a NUL character or invalid Unicode)" }]);
   }
   return new AppError("INTERNAL_ERROR", "An internal error occurred");
 }

@@ -18,6 +18,8 @@ declare module "next-auth" {
       role: Role;
       organizationId: string;
       sessionVersion: number;
+      /** The server-side session row (lib/auth/sessions.ts). */
+      sessionId?: string;
     };
   }
 }
@@ -28,5 +30,7 @@ declare module "next-auth/jwt" {
     role: Role;
     organizationId: string;
     sessionVersion: number;
+    /** The server-side session row (lib/auth/sessions.ts). */
+    sid?: string;
   }
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
-import { getSessionUser, safeCallbackPath } from "@/lib/auth/session";
+import { getSessionUser } from "@/lib/auth/session";
+import { safeCallbackPath } from "@/lib/security/callback-url";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -27,6 +27,8 @@ export interface AuthenticatedApiKey {
   id: string;
   name: string;
   organization: OrganizationSettings;
+  /** The organization's limit per key (lib/security/rate-limit.ts). */
+  rateLimitPerMinute: number;
 }
 
 /** The row of the API-key lookup (also used by the bench baseline, which runs the same SQL). */
@@ -63,9 +65,9 @@ export async function authenticateApiKey(key: string): Promise<AuthenticatedApiK
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   // One query with a join: this runs before every API request, and the relation select of the
   // Prisma client would take two round trips (key, then organization). See docs/performance.md.
-  const rows = await prisma.$queryRaw<ApiKeyRow[]>`
+  const rows = await prisma.$queryRaw<(ApiKeyRow & { apiRateLimitPerMinute: number })[]>`
     SELECT k."id", k."name", k."revokedAt", k."lastUsedAt", o."id" AS "organizationId", o."allowBulkUpdates",
-      o."defaultPhoneCountry", o."currency"
+      o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute"
     FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
     WHERE k."hashedKey" = ${hashApiKey(key)}`;
   const found = rows[0];
@@ -80,6 +82,7 @@ export async function authenticateApiKey(key: string): Promise<AuthenticatedApiK
       defaultPhoneCountry: found.defaultPhoneCountry,
       currency: found.currency,
     },
+    rateLimitPerMinute: found.apiRateLimitPerMinute,
   };
 }
 

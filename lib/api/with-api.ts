@@ -4,6 +4,19 @@ import type { ActorContext } from "@/lib/auth/actor";
 import { actorContextForUser, getSessionUser } from "@/lib/auth/session";
 import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { clientIp } from "@/lib/security/client-ip";
+import { assertSameOriginJson } from "@/lib/security/csrf";
+import {
+  anonymousIpLimit,
+  apiKeyLimit,
+  applyRateLimitHeaders,
+  consume,
+  RateLimitedError,
+  userLimit,
+  type LimiterSpec,
+  type RateLimitState,
+} from "@/lib/security/rate-limit";
+import { findTextIssue } from "@/lib/security/text";
 import { jsonError } from "./response";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,11 +76,20 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw validationError([{ field: "", message: "Request body must be a JSON object" }]);
   }
+  assertCleanText(parsed);
   return parsed as Record<string, unknown>;
 }
 
+/** The text rule (lib/security/text.ts) at the edge: a NUL or unpaired surrogate is a 400 naming the field. */
+function assertCleanText(input: unknown): void {
+  const issue = findTextIssue(input);
+  if (issue) throw validationError([issue]);
+}
+
 export function searchParamsObject(req: NextRequest): Record<string, string> {
-  return Object.fromEntries(req.nextUrl.searchParams.entries());
+  const query = Object.fromEntries(req.nextUrl.searchParams.entries());
+  assertCleanText(query);
+  return query;
 }
 
 /** A handler for the methods a route does not support: 405 in the envelope, with an Allow header. */
@@ -90,65 +112,90 @@ export interface ApiHandlerArgs<P> {
 
 type RouteContext<P> = { params: Promise<P> };
 
-type Authenticate = (req: NextRequest, requestId: string) => Promise<ActorContext>;
+/** Who is calling, and which counter their request is counted on. */
+interface Authenticated {
+  ctx: ActorContext;
+  limit: { spec: LimiterSpec; key: string; what: string };
+}
+
+type Authenticate = (req: NextRequest, requestId: string) => Promise<Authenticated>;
 
 /**
- * The one shape of API route handlers: request id, authentication scoped to one organization,
- * and every thrown error mapped to the one JSON error envelope (never a stack trace).
+ * The one shape of API route handlers: request id, CSRF rule (session routes), authentication
+ * scoped to one organization, the rate limit of the caller (RateLimit-* headers on every reply,
+ * 429 over it), the text rule on path ids, and every thrown error mapped to the one JSON error
+ * envelope (never a stack trace).
  */
-function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
+function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>, options: { csrf: boolean }) {
   return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
+    let rate: RateLimitState | undefined;
+    let response: Response;
     try {
-      const ctx = await authenticate(req, requestId);
+      if (options.csrf) assertSameOriginJson(req);
+      let auth: Authenticated;
+      try {
+        auth = await authenticate(req, requestId);
+      } catch (error) {
+        // Guessing keys or sessions is counted per client IP.
+        if (error instanceof AppError && error.code === "UNAUTHORIZED") rate = await consume(anonymousIpLimit(), clientIp(req.headers), "client");
+        throw error;
+      }
+      rate = await consume(auth.limit.spec, auth.limit.key, auth.limit.what);
       const params = route?.params ? await route.params : ({} as P);
-      const response = await handler({ req, ctx, params, requestId });
+      assertCleanText(params);
+      response = await handler({ req, ctx: auth.ctx, params, requestId });
       response.headers.set("X-Request-Id", requestId);
-      return response;
     } catch (error) {
-      return jsonError(requestId, error);
+      if (error instanceof RateLimitedError) rate = error.state;
+      response = jsonError(requestId, error);
     }
+    applyRateLimitHeaders(response.headers, rate, response.status === 429);
+    return response;
   };
 }
 
-async function authenticateWithApiKey(req: NextRequest, requestId: string): Promise<ActorContext> {
+async function authenticateWithApiKey(req: NextRequest, requestId: string): Promise<Authenticated> {
   const key = apiKeyFrom(req);
   if (!key) throw new AppError("UNAUTHORIZED", "Missing API key: send it in the X-API-KEY header");
   const apiKey = await authenticateApiKey(key);
   if (!apiKey) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
   return {
-    organization: apiKey.organization,
-    actor: { type: "api_key", apiKeyId: apiKey.id, name: apiKey.name },
-    source: "api",
-    requestId,
+    ctx: {
+      organization: apiKey.organization,
+      actor: { type: "api_key", apiKeyId: apiKey.id, name: apiKey.name },
+      source: "api",
+      requestId,
+    },
+    limit: { spec: apiKeyLimit(apiKey.rateLimitPerMinute), key: apiKey.id, what: "API key" },
   };
 }
 
-async function authenticateWithSession(_req: NextRequest, requestId: string): Promise<ActorContext> {
+async function authenticateWithSession(_req: NextRequest, requestId: string): Promise<Authenticated> {
   const user = await getSessionUser();
   if (!user) throw new AppError("UNAUTHORIZED", "Not signed in, or the session has ended");
-  return actorContextForUser(user, requestId);
+  return { ctx: actorContextForUser(user, requestId), limit: { spec: userLimit(), key: user.id, what: "user" } };
 }
 
 /** Routes of the public API: authenticated by an API key (X-API-KEY or Bearer). */
 export function withApiKey<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
-  return withAuth(authenticateWithApiKey, handler);
+  return withAuth(authenticateWithApiKey, handler, { csrf: false });
 }
 
-async function authenticateAdmin(_req: NextRequest, requestId: string): Promise<ActorContext> {
+async function authenticateAdmin(_req: NextRequest, requestId: string): Promise<Authenticated> {
   // The session user is re-read from the database: a demoted or deactivated admin is refused at once.
   const user = await getSessionUser();
   if (!user) throw new AppError("UNAUTHORIZED", "Not signed in, or the session has ended");
   if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin of this organization can do this");
-  return actorContextForUser(user, requestId);
+  return { ctx: actorContextForUser(user, requestId), limit: { spec: userLimit(), key: user.id, what: "user" } };
 }
 
 /** Admin routes (settings, API keys, users): a signed-in, active admin of the organization, checked on every call. */
 export function withAdmin<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
-  return withAuth(authenticateAdmin, handler);
+  return withAuth(authenticateAdmin, handler, { csrf: true });
 }
 
 /** Routes the app's own pages fetch (TanStack Query): authenticated by the signed-in user's session. */
 export function withSession<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
-  return withAuth(authenticateWithSession, handler);
+  return withAuth(authenticateWithSession, handler, { csrf: true });
 }

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { verifyCredentials } from "./credentials";
+import { createSession, revokeSession } from "./sessions";
 
 const EIGHT_HOURS = 8 * 60 * 60;
 
@@ -21,8 +22,10 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
+        // A new sign-in: a server-side session row that sign-out revokes (sessions.ts).
+        token.sid = await createSession(user.id);
         token.userId = user.id;
         token.organizationId = user.organizationId;
         token.role = user.role;
@@ -38,8 +41,15 @@ export const authOptions: NextAuthOptions = {
         role: token.role,
         organizationId: token.organizationId,
         sessionVersion: token.sessionVersion,
+        sessionId: token.sid,
       };
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends the session on the server too: the cookie no longer works, even if kept.
+    async signOut({ token }) {
+      if (typeof token?.sid === "string") await revokeSession(token.sid);
     },
   },
 };

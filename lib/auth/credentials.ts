@@ -1,14 +1,23 @@
 import { z } from "zod";
 import { prisma } from "@/lib/db/client";
-import { verifyPassword } from "@/lib/users/passwords";
+import { randomBytes } from "node:crypto";
+import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from "@/lib/users/passwords";
+import { replacePasswordHash } from "@/lib/users/users";
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email({ error: "must be a valid e-mail address" })),
-  password: z.string().min(1, { error: "is required" }).max(200),
+  password: z.string().min(1, { error: "is required" }).max(MAX_PASSWORD_LENGTH),
 });
 
-/** bcrypt hash of a random string, compared against when the e-mail is unknown. */
-const DUMMY_HASH = "$2b$11$TSnn/kadTj8SFc7/39S2culG/9QdIpZrmkNjENb9dYR1W6o9LlN/W";
+/**
+ * A scrypt hash of a random string, compared against when the e-mail is unknown: unknown accounts
+ * cost the same as known ones (and never reach the slower, main-thread bcrypt of legacy hashes).
+ */
+let dummyHash: Promise<string> | undefined;
+function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+  return dummyHash;
+}
 
 export interface VerifiedUser {
   id: string;
@@ -21,8 +30,8 @@ export interface VerifiedUser {
 
 /**
  * The active user with this e-mail and password, or null. A deactivated user is refused even with
- * the right password. Unknown e-mails still run one bcrypt comparison, so timing does not tell
- * which e-mails exist.
+ * the right password. Unknown e-mails still run one scrypt comparison, so timing does not tell
+ * which e-mails exist. Legacy bcrypt hashes are re-hashed with scrypt on the first good sign-in.
  */
 export async function verifyCredentials(input: unknown): Promise<VerifiedUser | null> {
   const parsed = signInSchema.safeParse(input);
@@ -31,8 +40,10 @@ export async function verifyCredentials(input: unknown): Promise<VerifiedUser | 
     where: { email: parsed.data.email },
     omit: { passwordHash: false },
   });
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !ok || user.deactivatedAt !== null) return null;
+  // A hash of an earlier scheme (bcrypt) is replaced now that the password is known.
+  if (needsRehash(user.passwordHash)) await replacePasswordHash(user.id, user.passwordHash, await hashPassword(parsed.data.password));
   return {
     id: user.id,
     name: user.name,

@@ -15,39 +15,55 @@ export interface SessionUser {
 }
 
 /**
- * The signed-in user, re-read from the database on every request: a deactivated user, or one
- * whose sessionVersion was bumped (deactivation, role change), has no session any more even
- * though their JWT has not expired. Cached per request, so a layout and its page share one query.
+ * The signed-in user, re-read from the database on every request: a signed-out or expired
+ * session (lib/auth/sessions.ts), a deactivated user, or one whose sessionVersion was bumped
+ * (deactivation, role change), has no session any more even though their JWT has not expired. Cached per request, so a layout and its page share one query.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const claims = session?.user;
-  if (!claims?.id) return null;
-  const user = await prisma.user.findUnique({
-    where: { id: claims.id },
-    select: {
-      id: true,
-      name: true,
-      email: true,
-      role: true,
-      deactivatedAt: true,
-      sessionVersion: true,
-      organizationId: true,
-      organization: {
-        select: { id: true, name: true, slug: true, allowBulkUpdates: true, defaultPhoneCountry: true, currency: true },
-      },
+  if (!claims?.id || !claims.sessionId) return null;
+  // The session row (not revoked, within its absolute lifetime), the user and the organization in
+  // one round trip: this runs on every page, session route and server action.
+  const rows = await prisma.$queryRaw<SessionRow[]>`
+    SELECT u."id", u."name", u."email", u."role"::text AS "role", u."sessionVersion", u."organizationId",
+      o."name" AS "organizationName", o."slug", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency"
+    FROM "Session" s
+    JOIN "User" u ON u."id" = s."userId"
+    JOIN "Organization" o ON o."id" = u."organizationId"
+    WHERE s."id" = ${claims.sessionId} AND s."revokedAt" IS NULL AND s."expiresAt" > now()
+      AND u."id" = ${claims.id} AND u."deactivatedAt" IS NULL`;
+  const user = rows[0];
+  if (!user || user.sessionVersion !== claims.sessionVersion || user.organizationId !== claims.organizationId) return null;
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    organization: {
+      id: user.organizationId,
+      name: user.organizationName,
+      slug: user.slug,
+      allowBulkUpdates: user.allowBulkUpdates,
+      defaultPhoneCountry: user.defaultPhoneCountry,
+      currency: user.currency,
     },
-  });
-  if (
-    !user ||
-    user.deactivatedAt !== null ||
-    user.sessionVersion !== claims.sessionVersion ||
-    user.organizationId !== claims.organizationId
-  ) {
-    return null;
-  }
-  return { id: user.id, name: user.name, email: user.email, role: user.role, organization: user.organization };
+  };
 });
+
+interface SessionRow {
+  id: string;
+  name: string;
+  email: string;
+  role: "admin" | "sales";
+  sessionVersion: number;
+  organizationId: string;
+  organizationName: string;
+  slug: string;
+  allowBulkUpdates: boolean;
+  defaultPhoneCountry: string;
+  currency: string;
+}
 
 /** For pages and server actions: the user, or a redirect to the sign-in page. */
 export async function requireUser(): Promise<SessionUser> {
@@ -72,11 +88,4 @@ export function actorContextForUser(user: SessionUser, requestId: string = newId
     source: "app",
     requestId,
   };
-}
-
-/** Only same-site paths, so a crafted link cannot send a user elsewhere after signing in. */
-export function safeCallbackPath(value: string | string[] | undefined | null): string {
-  const path = Array.isArray(value) ? value[0] : value;
-  if (!path || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return "/leads";
-  return path;
 }

@@ -5,6 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { actorContextForUser, requireUser } from "@/lib/auth/session";
 import { toAppError, type FieldIssue } from "@/lib/errors";
+import { userActionLimitMessage } from "@/lib/security/rate-limit";
+import { findTextIssue } from "@/lib/security/text";
 import { createLead } from "./create-lead";
 import { createLeadBodySchema, leadFormSchema } from "./schemas";
 import type { LeadDto } from "./serialize";
@@ -79,9 +81,22 @@ function failureFrom(thrown: unknown): ActionFailure {
   }
 }
 
+/**
+ * What every action checks after the session: the user's request limit (shared with the session
+ * routes) and the text rule on its arguments. A failure to show, or null.
+ */
+async function refused(userId: string, values: unknown): Promise<ActionFailure | null> {
+  const limited = await userActionLimitMessage(userId);
+  if (limited) return { ok: false, kind: "error", message: limited };
+  const textIssue = findTextIssue(values);
+  return textIssue ? groupIssues([textIssue]) : null;
+}
+
 /** The lead form: status, value, loss reason and a note, refused when the lead changed since the form was loaded. */
 export async function updateLeadAction(values: LeadFormValues): Promise<UpdateLeadResult> {
   const user = await requireUser();
+  const refusal = await refused(user.id, values);
+  if (refusal) return refusal;
   const parsed = leadFormSchema.safeParse(values);
   if (!parsed.success) {
     const { fieldErrors, formErrors } = z.flattenError(parsed.error);
@@ -111,6 +126,8 @@ export async function updateLeadAction(values: LeadFormValues): Promise<UpdateLe
 /** The new-lead form: the same rules as POST /api/leads. Opens the new lead when it is created. */
 export async function createLeadAction(values: NewLeadValues): Promise<CreateLeadResult> {
   const user = await requireUser();
+  const refusal = await refused(user.id, values);
+  if (refusal) return refusal;
   // An empty value box means "no value": for the API that is an absent field, not an empty string.
   // The arguments come from the network, so nothing about their shape is assumed before parsing.
   const input: Record<string, unknown> = typeof values === "object" && values !== null ? { ...values } : {};

@@ -2,6 +2,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { validationError } from "@/lib/errors";
+import { escapeLike } from "./escape-like";
 import { normalizeEmail, normalizePhone, phoneDigits } from "./normalize";
 import type { ListLeadsQuery } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
@@ -37,8 +38,8 @@ export function buildLeadWhere(organization: OrganizationSettings, query: ListLe
   if (query.search !== undefined) {
     // Each branch is served by a trigram index, so substring search stays an index scan.
     const or: Prisma.LeadWhereInput[] = [
-      { name: { contains: query.search, mode: "insensitive" } },
-      { emailNormalized: { contains: query.search.toLowerCase() } },
+      { name: { contains: escapeLike(query.search), mode: "insensitive" } },
+      { emailNormalized: { contains: escapeLike(query.search.toLowerCase()) } },
     ];
     const digits = phoneDigits(query.search);
     if (digits.length >= 3) or.push({ phoneNormalized: { contains: digits } });

@@ -7,6 +7,10 @@ import { parseWith } from "@/lib/validation";
 
 const COUNTRIES = new Set<string>(getCountries());
 
+/** Bounds of the requests per minute an admin may allow each API key (default 600). */
+export const MIN_API_RATE_LIMIT = 1;
+export const MAX_API_RATE_LIMIT = 100_000;
+
 export const organizationSettingsSchema = z.object({
   allowBulkUpdates: z.boolean().optional(),
   defaultPhoneCountry: z
@@ -21,6 +25,12 @@ export const organizationSettingsSchema = z.object({
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, { error: "must be a three-letter currency code such as USD or EUR" })
     .refine((c) => Intl.supportedValuesOf("currency").includes(c), { error: "is not a known ISO 4217 currency" })
+    .optional(),
+  apiRateLimitPerMinute: z
+    .number({ error: "must be a whole number of requests per minute" })
+    .int({ error: "must be a whole number of requests per minute" })
+    .min(MIN_API_RATE_LIMIT, { error: `must be at least ${MIN_API_RATE_LIMIT}` })
+    .max(MAX_API_RATE_LIMIT, { error: `must be at most ${MAX_API_RATE_LIMIT}` })
     .optional(),
 });
 
@@ -79,6 +89,7 @@ export interface OrganizationSettingsDto {
   allowBulkUpdates: boolean;
   defaultPhoneCountry: string;
   currency: string;
+  apiRateLimitPerMinute: number;
   settingsUpdatedAt: string | null;
   settingsUpdatedBy: { id: string; name: string } | null;
 }
@@ -90,6 +101,7 @@ export function toOrganizationSettingsDto(organization: Awaited<ReturnType<typeo
     allowBulkUpdates: organization.allowBulkUpdates,
     defaultPhoneCountry: organization.defaultPhoneCountry,
     currency: organization.currency,
+    apiRateLimitPerMinute: organization.apiRateLimitPerMinute,
     settingsUpdatedAt: organization.settingsUpdatedAt?.toISOString() ?? null,
     settingsUpdatedBy: organization.settingsUpdatedBy,
   };

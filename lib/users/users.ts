@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { parseWith } from "@/lib/validation";
-import { hashPassword } from "./passwords";
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./passwords";
 
 export const ROLES = ["admin", "sales"] as const;
 export type RoleValue = (typeof ROLES)[number];
@@ -11,7 +11,10 @@ export type RoleValue = (typeof ROLES)[number];
 export const createUserSchema = z.object({
   name: z.string().trim().min(1, { error: "is required" }).max(100),
   email: z.string().trim().toLowerCase().pipe(z.email({ error: "must be a valid e-mail address" })),
-  password: z.string().min(8, { error: "must be at least 8 characters" }).max(200),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, { error: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
+    .max(MAX_PASSWORD_LENGTH, { error: `must be at most ${MAX_PASSWORD_LENGTH} characters` }),
   role: z.enum(ROLES, { error: "must be admin or sales" }),
 });
 
@@ -42,6 +45,14 @@ export async function createUser(organizationId: string, input: CreateUserInput)
     },
   });
   return toUserDto(user);
+}
+
+/**
+ * Replaces a user's password hash with one of the current scheme (same password), unless it was
+ * changed meanwhile. Used by sign-in to move bcrypt hashes to scrypt.
+ */
+export async function replacePasswordHash(userId: string, previousHash: string, newHash: string): Promise<void> {
+  await prisma.user.updateMany({ where: { id: userId, passwordHash: previousHash }, data: { passwordHash: newHash } });
 }
 
 function toUserDto(user: { id: string; name: string; email: string; role: RoleValue; deactivatedAt: Date | null; createdAt: Date }): UserDto {
