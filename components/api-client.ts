@@ -37,7 +37,8 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     response = await fetch(path, {
       method,
       signal,
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      // JSON even without a body: the session routes refuse other content types for changes (CSRF rule).
+      headers: { accept: "application/json", ...(method === "GET" ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {

@@ -13,16 +13,22 @@ const { openDatabase } = await import("@/lib/db/bootstrap");
 const { disconnectPrisma } = await import("@/lib/db/client");
 const { AppError } = await import("@/lib/errors");
 const { createOrganization, getOrganizationBySlugOrThrow, updateOrganizationSettings } = await import("@/lib/organizations/organizations");
-const { createUser } = await import("@/lib/users/users");
+const { createUser, setUserPassword } = await import("@/lib/users/users");
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands:
   create-org       --name <name> [--slug <slug>]            Prints the slug.
-  create-user      --org <slug> --email <e> --password <p> --role admin|sales [--name <name>]
+  create-user      --org <slug> --email <e> --role admin|sales [--name <name>] [--password-stdin]
+  set-password     --email <e> [--password-stdin]             Sets a user's password; their sessions end.
   create-api-key   --org <slug> --name <name>                Prints the key as the last line (shown only once).
   revoke-api-key   --org <slug> --name <name>
   set-bulk-updates --org <slug> --on|--off
+
+Passwords are never taken on the command line (shells keep history, other users see
+process lists): with --password-stdin the first line of standard input is the password
+(e.g. printf '%s\n' "$PASSWORD" | npm run admin -- set-password --email … --password-stdin);
+without it, an interactive terminal prompts for it.
 `;
 
 class UsageError extends Error {}
@@ -39,11 +45,51 @@ const OPTIONS = {
   org: { type: "string" },
   email: { type: "string" },
   password: { type: "string" },
+  "password-stdin": { type: "boolean" },
   role: { type: "string" },
   on: { type: "boolean" },
   off: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The first line of standard input. */
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+}
+
+/** Asks on the terminal without echoing what is typed. */
+async function promptHidden(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (text: string) => void };
+  let asked = false;
+  output._writeToOutput = (text: string) => {
+    if (!asked) process.stderr.write(text);
+  };
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write("\n");
+      resolve(answer);
+    });
+    asked = true;
+  });
+}
+
+/** The password of create-user and set-password: standard input or a prompt, never an argument. */
+async function readPassword(values: Record<string, string | boolean | undefined>): Promise<string> {
+  if (values.password !== undefined) {
+    throw new UsageError("--password is not accepted on the command line: use --password-stdin, or run in a terminal to be prompted");
+  }
+  if (values["password-stdin"]) return readStdinLine();
+  if (!process.stdin.isTTY) throw new UsageError("give the password with --password-stdin (no terminal to prompt on)");
+  const first = await promptHidden("Password: ");
+  const second = await promptHidden("Repeat the password: ");
+  if (first !== second) throw new UsageError("the two passwords differ");
+  return first;
+}
 
 async function runCommand(command: string, values: Record<string, string | boolean | undefined>): Promise<void> {
   switch (command) {
@@ -60,10 +106,15 @@ async function runCommand(command: string, values: Record<string, string | boole
       const user = await createUser(organization.id, {
         name: (values.name as string | undefined) ?? email.split("@")[0] ?? email,
         email,
-        password: required(values, "password"),
+        password: await readPassword(values),
         role,
       });
       console.log(`Created ${user.role} ${user.email} in ${organization.slug}`);
+      return;
+    }
+    case "set-password": {
+      const user = await setUserPassword(required(values, "email"), await readPassword(values));
+      console.log(`Set the password of ${user.email}; their open sessions have ended`);
       return;
     }
     case "create-api-key": {

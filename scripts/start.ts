@@ -15,6 +15,7 @@ const { hashApiKey } = await import("@/lib/api-keys/api-keys");
 const { openDatabase } = await import("@/lib/db/bootstrap");
 const { disconnectPrisma, prisma } = await import("@/lib/db/client");
 const { DEMO, hasAnyOrganization, seedDemo } = await import("@/lib/demo/seed-demo");
+const { demoCredentialProblems, isProductionDeployment, secretProblems, shouldSeedDemo } = await import("@/lib/security/production-check");
 import { env } from "@/lib/env";
 
 const log = (line: string) => console.log(`[leadline] ${line}`);
@@ -43,13 +44,30 @@ async function demoBanner(): Promise<string[]> {
   ];
 }
 
+/** Production (NODE_ENV=production with a DATABASE_URL) does not start with demo credentials or a weak secret. */
+function refuseToStart(problems: string[]): void {
+  if (problems.length === 0) return;
+  console.error(["[leadline] Refusing to start in production:", ...problems.map((p) => `  - ${p}`), "See README, \"Production checklist\"."].join("\n"));
+  process.exit(1);
+}
+
 async function main() {
   const forceBuild = process.argv.includes("--build");
   const dev = process.argv.includes("--dev");
+  const production = isProductionDeployment();
+  if (production) refuseToStart(secretProblems(env.NEXTAUTH_SECRET));
   const database = await openDatabase({ log });
-  if (env.LEADLINE_SEED_DEMO && !(await hasAnyOrganization())) {
+  if (shouldSeedDemo(env.LEADLINE_SEED_DEMO, database.embedded) && !(await hasAnyOrganization())) {
     log("Empty database: seeding the demo organization…");
     await seedDemo();
+  }
+  if (production) {
+    const problems = await demoCredentialProblems();
+    if (problems.length > 0) {
+      await disconnectPrisma();
+      await database.stop();
+      refuseToStart(problems);
+    }
   }
   const banner = await demoBanner();
   await disconnectPrisma();

@@ -39,7 +39,9 @@ async function main(): Promise<number> {
     setDatabaseUrl(database.url);
     await seedDemo();
     await disconnectPrisma();
-    app = await startAppServer(database.url, { quiet: true });
+    // Behind a trusted proxy as far as per-IP limits go: the sign-in limit tests act as many
+    // clients through X-Forwarded-For, and never lock 127.0.0.1 out for the rest of the suite.
+    app = await startAppServer(database.url, { quiet: true, env: { LEADLINE_TRUST_PROXY: "true" } });
     log(`App (production build) at ${app.baseUrl}`);
 
     const env = { ...process.env, DATABASE_URL: database.url, LEADLINE_TEST_BASE_URL: app.baseUrl, NEXT_TELEMETRY_DISABLED: "1" };

@@ -11,7 +11,7 @@ import type { OrganizationSettingsDto } from "@/lib/organizations/organizations"
 
 const QUERY_KEY = ["settings", "organization"] as const;
 
-type SettingsChange = Partial<Pick<OrganizationSettingsDto, "allowBulkUpdates" | "defaultPhoneCountry" | "currency">>;
+type SettingsChange = Partial<Pick<OrganizationSettingsDto, "allowBulkUpdates" | "defaultPhoneCountry" | "currency" | "apiRateLimitPerMinute">>;
 
 export interface Option {
   value: string;
@@ -38,7 +38,7 @@ export function OrganizationSettings({
   currencies: Option[];
 }) {
   const queryClient = useQueryClient();
-  const ids = { bulk: useId(), bulkHint: useId(), country: useId(), currency: useId() };
+  const ids = { bulk: useId(), bulkHint: useId(), country: useId(), currency: useId(), rateLimit: useId() };
   const { data: settings } = useQuery({
     queryKey: QUERY_KEY,
     queryFn: ({ signal }) => apiRequest<OrganizationSettingsDto>("GET", "/api/settings/organization", undefined, signal),
@@ -52,8 +52,11 @@ export function OrganizationSettings({
   const [region, setRegion] = useState({ defaultPhoneCountry: settings.defaultPhoneCountry, currency: settings.currency });
   const [regionErrors, setRegionErrors] = useState<Partial<Record<string, string[]>>>({});
   const [regionMessage, setRegionMessage] = useState<string | null>(null);
+  const [rateLimit, setRateLimit] = useState(String(settings.apiRateLimitPerMinute));
+  const [rateLimitErrors, setRateLimitErrors] = useState<string[] | undefined>(undefined);
   const bulkPending = save.isPending && save.variables?.allowBulkUpdates !== undefined;
-  const regionPending = save.isPending && save.variables?.allowBulkUpdates === undefined;
+  const rateLimitPending = save.isPending && save.variables?.apiRateLimitPerMinute !== undefined;
+  const regionPending = save.isPending && (save.variables?.defaultPhoneCountry !== undefined || save.variables?.currency !== undefined);
 
   function toggleBulk() {
     const next = !settings.allowBulkUpdates;
@@ -62,6 +65,25 @@ export function OrganizationSettings({
       {
         onSuccess: () => toast.success(next ? "Bulk updates are on" : "Bulk updates are off"),
         onError: (error) => toast.error(error.message),
+      },
+    );
+  }
+
+  function saveRateLimit(event: React.FormEvent) {
+    event.preventDefault();
+    setRateLimitErrors(undefined);
+    const value = Number(rateLimit.trim());
+    save.mutate(
+      { apiRateLimitPerMinute: rateLimit.trim() === "" || Number.isNaN(value) ? Number.NaN : value },
+      {
+        onSuccess: (updated) => {
+          setRateLimit(String(updated.apiRateLimitPerMinute));
+          toast.success("API rate limit saved");
+        },
+        onError: (error) => {
+          if (error instanceof ApiError && error.code === "VALIDATION_ERROR") setRateLimitErrors(error.fieldErrors().apiRateLimitPerMinute ?? [error.message]);
+          else setRateLimitErrors([error.message]);
+        },
       },
     );
   }
@@ -117,6 +139,32 @@ export function OrganizationSettings({
         <p className="mt-3 text-sm font-medium text-slate-800" aria-live="polite">
           {settings.allowBulkUpdates ? "On: matching leads are all updated." : "Off: several matches get 409 Conflict."}
         </p>
+        <form onSubmit={saveRateLimit} className="mt-6 flex max-w-xl flex-wrap items-end gap-4" noValidate>
+          <div className="min-w-56 flex-1">
+            <Field
+              id={ids.rateLimit}
+              label="Requests per minute per API key"
+              hint="Over this, a key gets 429 Too Many Requests until the minute is over."
+              errors={rateLimitErrors}
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  step={1}
+                  className={inputClass(Boolean(rateLimitErrors))}
+                  value={rateLimit}
+                  onChange={(e) => setRateLimit(e.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          <button type="submit" className={buttonPrimary} disabled={rateLimitPending} aria-busy={rateLimitPending || undefined}>
+            {rateLimitPending ? "Saving…" : "Save limit"}
+          </button>
+        </form>
       </section>
 
       <section aria-labelledby={`${ids.country}-heading`} className={`${cardClass} p-5`}>

@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +13,17 @@ import pg from "pg";
  */
 
 const USER = "postgres";
-const PASSWORD = "leadline-embedded";
+/** The superuser password of data folders created before passwords were random; replaced at their next start. */
+const LEGACY_PASSWORD = "leadline-embedded";
+/** The role the app connects as: owner of its database, not a superuser. */
+const APP_ROLE = "leadline_app";
+/** Passwords of the superuser and the app role, created at first start; mode 0600, inside the data folder. */
+const CREDENTIALS_FILE = "leadline-credentials.json";
+
+interface Credentials {
+  superuserPassword: string;
+  appPassword: string;
+}
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the requested database. */
@@ -32,9 +43,117 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
 }
 
-function urlFor(port: number, database: string): string {
-  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+function superuserUrl(port: number, database: string, password: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
+
+function appUrl(port: number, database: string, credentials: Credentials): string {
+  return `postgresql://${APP_ROLE}:${encodeURIComponent(credentials.appPassword)}@127.0.0.1:${port}/${database}`;
+}
+
+const newPassword = () => randomBytes(24).toString("base64url");
+
+/** Writes the data folder's credentials (mode 0600) unless another process wrote them first; the ones on disk. */
+function writeCredentials(dataDir: string, credentials: Credentials): Credentials {
+  const file = path.join(dataDir, CREDENTIALS_FILE);
+  const staging = `${file}.${process.pid}`;
+  fs.writeFileSync(staging, JSON.stringify(credentials), { mode: 0o600 });
+  try {
+    fs.linkSync(staging, file); // fails when the file exists: the first writer wins
+  } catch {
+    // Written meanwhile by another process.
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
+}
+
+/**
+ * The data folder's credentials. A folder from before random passwords has none: new ones are
+ * made, and the first superuser connection replaces the old fixed password (superuserClient).
+ */
+function loadCredentials(dataDir: string): Credentials {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, CREDENTIALS_FILE), "utf8")) as Credentials;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  return writeCredentials(dataDir, { superuserPassword: newPassword(), appPassword: newPassword() });
+}
+
+/**
+ * A superuser connection. A data folder from before random passwords still has the old fixed
+ * password: it is replaced by the one in the credentials file on this first connection.
+ */
+async function superuserClient(port: number, database: string, credentials: Credentials): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: superuserUrl(port, database, credentials.superuserPassword) });
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    if ((error as { code?: string }).code !== "28P01") throw error;
+  }
+  const legacy = new pg.Client({ connectionString: superuserUrl(port, database, LEGACY_PASSWORD) });
+  await legacy.connect();
+  await legacy.query(`ALTER ROLE "${USER}" PASSWORD '${credentials.superuserPassword.replace(/'/g, "''")}'`);
+  return legacy;
+}
+
+/** The app's role: may log in and create databases (Prisma's shadow database), nothing more. */
+async function ensureAppRole(client: pg.Client, credentials: Credentials): Promise<void> {
+  const password = credentials.appPassword.replace(/'/g, "''");
+  const found = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [APP_ROLE]);
+  const options = `LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION PASSWORD '${password}'`;
+  if (found.rowCount === 0) {
+    await client.query(`CREATE ROLE "${APP_ROLE}" ${options}`).catch((error: { code?: string }) => {
+      // 42710: created meanwhile by another process.
+      if (error.code !== "42710") throw error;
+    });
+  } else {
+    await client.query(`ALTER ROLE "${APP_ROLE}" ${options}`);
+  }
+}
+
+/**
+ * Hands a database made before the app role existed (owned by the superuser) to the app role:
+ * the database, its schemas, tables, sequences, types and functions (not those of extensions).
+ */
+const TRANSFER_OWNERSHIP = `
+DO $transfer$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT n.nspname FROM pg_namespace n
+    WHERE n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+  LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO ${APP_ROLE}', r.nspname);
+  END LOOP;
+  FOR r IN SELECT c.oid, c.relkind, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+      AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))
+  LOOP
+    EXECUTE format('ALTER %s %I.%I OWNER TO ${APP_ROLE}', CASE WHEN r.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.nspname, r.relname);
+  END LOOP;
+  FOR r IN SELECT t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+      AND t.typtype IN ('e', 'd', 'c') AND (t.typrelid = 0 OR t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER TYPE %s OWNER TO ${APP_ROLE}', r.oid::regtype);
+  END LOOP;
+  FOR r IN SELECT p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.proowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO ${APP_ROLE}', r.oid::regprocedure);
+  END LOOP;
+END
+$transfer$`;
 
 /** Reads postmaster.pid and returns the port of a live server on this data folder, if any. */
 export function findRunningServer(dataDir: string): number | null {
@@ -78,35 +197,49 @@ function assertReachableByPostgresUser(dataDir: string): void {
   }
 }
 
-async function waitForServer(port: number, timeoutMs: number): Promise<void> {
+async function waitForServer(port: number, timeoutMs: number, credentials: Credentials): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
     try {
-      await client.connect();
+      const client = await superuserClient(port, "postgres", credentials);
       await client.end();
       return;
     } catch (error) {
-      await client.end().catch(() => undefined);
       if (Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
-  await client.connect();
+/** The app role, and the database owned by it (created, or handed over when made by an earlier version). */
+async function ensureDatabase(port: number, database: string, credentials: Credentials): Promise<void> {
+  const client = await superuserClient(port, "postgres", credentials);
+  let transfer = false;
   try {
-    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    await ensureAppRole(client, credentials);
+    const found = await client.query<{ owner: string }>(
+      "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
+      [database],
+    );
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${database}"`).catch((error: { code?: string }) => {
+      await client.query(`CREATE DATABASE "${database}" OWNER "${APP_ROLE}"`).catch((error: { code?: string }) => {
         // 42P04: created meanwhile by another process.
         if (error.code !== "42P04") throw error;
       });
+    } else if (found.rows[0]?.owner !== APP_ROLE) {
+      await client.query(`ALTER DATABASE "${database}" OWNER TO "${APP_ROLE}"`);
+      transfer = true;
     }
   } finally {
     await client.end();
+  }
+  if (transfer) {
+    const inDatabase = await superuserClient(port, database, credentials);
+    try {
+      await inDatabase.query(TRANSFER_OWNERSHIP);
+    } finally {
+      await inDatabase.end();
+    }
   }
 }
 
@@ -180,17 +313,18 @@ async function prepareRunAs(binaries: Binaries): Promise<{ binaries: Binaries; r
   return { binaries: { initdb: relocate(binaries.initdb), postgres: relocate(binaries.postgres) }, runAs };
 }
 
-async function initialiseCluster(dataDir: string, binaries: Binaries, runAs: RunAs | null): Promise<void> {
+async function initialiseCluster(dataDir: string, binaries: Binaries, runAs: RunAs | null, superuserPassword: string): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) fs.chownSync(dataDir, runAs.uid, runAs.gid);
   const passwordFile = path.join(os.tmpdir(), `leadline-pg-password-${process.pid}-${Date.now()}`);
-  fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+  fs.writeFileSync(passwordFile, `${superuserPassword}\n`, { mode: 0o600 });
+  if (runAs) fs.chownSync(passwordFile, runAs.uid, runAs.gid);
   try {
     await exec(
       binaries.initdb,
       [
         `--pgdata=${dataDir}`,
-        "--auth=password",
+        "--auth=scram-sha-256",
         `--username=${USER}`,
         `--pwfile=${passwordFile}`,
         "--encoding=UTF8",
@@ -210,7 +344,7 @@ async function initialiseCluster(dataDir: string, binaries: Binaries, runAs: Run
 }
 
 /** Starts `postgres` on the data folder and resolves once it accepts connections. */
-async function startServer(dataDir: string, port: number, binaries: Binaries, runAs: RunAs | null, onLog?: (line: string) => void) {
+async function startServer(dataDir: string, port: number, binaries: Binaries, runAs: RunAs | null, credentials: Credentials, onLog?: (line: string) => void) {
   const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port)], {
     ...(runAs ?? {}),
     stdio: ["ignore", "ignore", "pipe"],
@@ -232,13 +366,11 @@ async function startServer(dataDir: string, port: number, binaries: Binaries, ru
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(output.trim() || "postgres exited at start");
-    const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
     try {
-      await client.connect();
+      const client = await superuserClient(port, "postgres", credentials);
       await client.end();
       break;
     } catch {
-      await client.end().catch(() => undefined);
       if (Date.now() > deadline) throw new Error("postgres did not accept connections within 60 s");
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -258,22 +390,30 @@ async function startServer(dataDir: string, port: number, binaries: Binaries, ru
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
+  const reuse = async (port: number): Promise<EmbeddedPostgresHandle> => {
+    const credentials = loadCredentials(dataDir);
+    await waitForServer(port, 30_000, credentials);
+    await ensureDatabase(port, options.database, credentials);
+    return { url: appUrl(port, options.database, credentials), port, started: false, stop: async () => {} };
+  };
   const running = findRunningServer(dataDir);
-  if (running !== null) {
-    await waitForServer(running, 30_000);
-    await ensureDatabase(running, options.database);
-    return { url: urlFor(running, options.database), port: running, started: false, stop: async () => {} };
-  }
+  if (running !== null) return reuse(running);
 
   assertReachableByPostgresUser(dataDir);
   const { binaries, runAs } = await prepareRunAs(await packagedBinaries());
+  let credentials: Credentials;
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    // First start: random passwords, written into the new data folder once initdb has made it.
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    await initialiseCluster(dataDir, binaries, runAs);
+    const fresh = { superuserPassword: newPassword(), appPassword: newPassword() };
+    await initialiseCluster(dataDir, binaries, runAs, fresh.superuserPassword);
+    credentials = writeCredentials(dataDir, fresh);
+  } else {
+    credentials = loadCredentials(dataDir);
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(dataDir, options.port, binaries, runAs, options.onLog);
+    server = await startServer(dataDir, options.port, binaries, runAs, credentials, options.onLog);
   } catch (error) {
     // Another process may have started a server on this folder at the same moment: reuse it.
     const port = findRunningServer(dataDir);
@@ -283,10 +423,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           `Is the port in use? Set LEADLINE_PG_PORT to another port. ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    await waitForServer(port, 30_000);
-    await ensureDatabase(port, options.database);
-    return { url: urlFor(port, options.database), port, started: false, stop: async () => {} };
+    return reuse(port);
   }
-  await ensureDatabase(options.port, options.database);
-  return { url: urlFor(options.port, options.database), port: options.port, started: true, stop: server.stop };
+  await ensureDatabase(options.port, options.database, credentials);
+  return { url: appUrl(options.port, options.database, credentials), port: options.port, started: true, stop: server.stop };
 }

@@ -47,6 +47,18 @@ export async function createUser(organizationId: string, input: CreateUserInput)
   return toUserDto(user);
 }
 
+/** Sets a user's password (admin CLI); their open sessions end. */
+export async function setUserPassword(email: string, password: string): Promise<UserDto> {
+  const parsed = parseWith(z.object({ email: createUserSchema.shape.email, password: createUserSchema.shape.password }), { email, password });
+  const user = await prisma.user.findUnique({ where: { email: parsed.email } });
+  if (!user) throw new AppError("NOT_FOUND", `No user with the e-mail ${parsed.email}`);
+  const updated = await prisma.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(parsed.password), sessionVersion: { increment: 1 } },
+  });
+  return toUserDto(updated);
+}
+
 /**
  * Replaces a user's password hash with one of the current scheme (same password), unless it was
  * changed meanwhile. Used by sign-in to move bcrypt hashes to scrypt.

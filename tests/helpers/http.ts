@@ -23,10 +23,11 @@ export async function api(
   path: string,
   options: { key?: string | null; cookie?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiReply> {
-  const headers: Record<string, string> = { ...options.headers };
+  // As the app's own pages send them: same origin, and JSON for anything that changes data (CSRF rule).
+  const headers: Record<string, string> = { Origin: baseUrl(), ...options.headers };
   if (options.key) headers["X-API-KEY"] = options.key;
   if (options.cookie) headers.Cookie = options.cookie;
-  if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] ??= "application/json";
+  if (options.body !== undefined || options.rawBody !== undefined || !["GET", "HEAD"].includes(method)) headers["Content-Type"] ??= "application/json";
   const response = await fetch(`${baseUrl()}${path}`, {
     method,
     headers,

@@ -2,19 +2,22 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { patchLeads } from "../helpers/http";
+import { patchLeads, signIn } from "../helpers/http";
 import { createLead } from "@/lib/leads/create-lead";
 import { uniqueSuffix } from "../helpers/fixtures";
 
 /** `npm run admin -- <command>` against the test database (DATABASE_URL), as an operator runs it. */
-function admin(...args: string[]) {
+function adminWithInput(input: string, ...args: string[]) {
   const result = spawnSync(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/admin.ts", ...args], {
     encoding: "utf8",
     env: process.env,
+    input,
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
+
+const admin = (...args: string[]) => adminWithInput("", ...args);
 
 describe("admin CLI", () => {
   const slug = `cli-${uniqueSuffix()}`;
@@ -23,7 +26,7 @@ describe("admin CLI", () => {
     const org = admin("create-org", "--name", "Globex Corporation", "--slug", slug);
     expect(org).toMatchObject({ code: 0, stdout: slug });
 
-    const user = admin("create-user", "--org", slug, "--email", `ops-${slug}@globex.example`, "--password", "s3cret-pass", "--role", "admin");
+    const user = adminWithInput("s3cret-pass\n", "create-user", "--org", slug, "--email", `ops-${slug}@globex.example`, "--password-stdin", "--role", "admin");
     expect(user.code).toBe(0);
     const stored = await prisma.user.findUniqueOrThrow({ where: { email: `ops-${slug}@globex.example` }, omit: { passwordHash: false } });
     expect(stored.role).toBe("admin");
@@ -48,6 +51,23 @@ describe("admin CLI", () => {
     expect((await patchLeads(key, { id: lead.id, status: "lost" })).status).toBe(401);
   });
 
+  it("takes passwords from standard input, never from the command line", async () => {
+    const email = `pw-${uniqueSuffix()}@acme.test`;
+    const onCommandLine = admin("create-user", "--org", "acme", "--email", email, "--password", "longenough", "--role", "sales");
+    expect(onCommandLine.code).not.toBe(0);
+    expect(onCommandLine.stderr).toMatch(/--password is not accepted on the command line/);
+    // No terminal to prompt on and no --password-stdin: refused, nothing created.
+    expect(admin("create-user", "--org", "acme", "--email", email, "--role", "sales").stderr).toMatch(/--password-stdin/);
+    expect(await prisma.user.findUnique({ where: { email } })).toBeNull();
+
+    expect(adminWithInput("first-password\n", "create-user", "--org", "acme", "--email", email, "--password-stdin", "--role", "sales").code).toBe(0);
+    expect(await signIn(email, "first-password")).not.toBeNull();
+    const changed = adminWithInput("second-password\r\nignored line\n", "set-password", "--email", email, "--password-stdin");
+    expect(changed.code).toBe(0);
+    expect(await signIn(email, "first-password")).toBeNull();
+    expect(await signIn(email, "second-password")).not.toBeNull();
+  });
+
   it("switches bulk updates on and off", async () => {
     const bulkSlug = `bulk-${uniqueSuffix()}`;
     admin("create-org", "--name", "Bulk Co", "--slug", bulkSlug);
@@ -60,15 +80,15 @@ describe("admin CLI", () => {
   it.each([
     [["create-org"], /--name is required/],
     [["create-org", "--name", "Dup", "--slug", "acme"], /already exists/],
-    [["create-user", "--org", "no-such-org", "--email", "a@b.co", "--password", "longenough", "--role", "admin"], /No organization/],
-    [["create-user", "--org", "acme", "--email", "x@acme.test", "--password", "longenough", "--role", "boss"], /--role must be admin or sales/],
-    [["create-user", "--org", "acme", "--email", "x@acme.test", "--password", "short", "--role", "sales"], /at least 8 characters/],
+    [["create-user", "--org", "no-such-org", "--email", "a@b.co", "--password-stdin", "--role", "admin"], /No organization/],
+    [["create-user", "--org", "acme", "--email", "x@acme.test", "--password-stdin", "--role", "boss"], /--role must be admin or sales/],
+    [["create-user", "--org", "acme", "--email", "x@acme.test", "--password-stdin", "--role", "sales"], /at least 8 characters/],
     [["revoke-api-key", "--org", "acme", "--name", "No such key"], /API key not found/],
     [["set-bulk-updates", "--org", "acme"], /exactly one of --on or --off/],
     [["frobnicate"], /Unknown command/],
     [["create-org", "--bogus"], /Unknown option/],
   ])("fails clearly on %j", (args, message) => {
-    const result = admin(...args);
+    const result = adminWithInput("short\n", ...args);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
   });
