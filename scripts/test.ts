@@ -41,7 +41,11 @@ async function main(): Promise<number> {
     await disconnectPrisma();
     // Behind a trusted proxy as far as per-IP limits go: the sign-in limit tests act as many
     // clients through X-Forwarded-For, and never lock 127.0.0.1 out for the rest of the suite.
-    app = await startAppServer(database.url, { quiet: true, env: { LEADLINE_TRUST_PROXY: "true" } });
+    // A lower per-user limit than the default 600/min, so its test reaches it quickly.
+    app = await startAppServer(database.url, {
+      quiet: true,
+      env: { ...process.env, LEADLINE_TRUST_PROXY: "true", LEADLINE_RATE_LIMIT_USER_PER_MINUTE: "200" },
+    });
     log(`App (production build) at ${app.baseUrl}`);
 
     const env = { ...process.env, DATABASE_URL: database.url, LEADLINE_TEST_BASE_URL: app.baseUrl, NEXT_TELEMETRY_DISABLED: "1" };
