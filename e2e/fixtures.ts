@@ -70,6 +70,22 @@ export const test = base.extend<
   { salesUser: Credentials; signedInPage: Page; apiKey: TestApiKey; otherOrganization: OtherOrganization },
   { database: void }
 >({
+  /** Every test's page fails the test on any Content-Security-Policy violation (issue 8). */
+  page: async ({ page }, provide) => {
+    const violations: string[] = [];
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) =>
+        console.error(`[CSP violation] ${event.violatedDirective} blocked ${event.blockedURI || "inline"} in ${event.sourceFile}:${event.lineNumber}`),
+      );
+    });
+    page.on("console", (message) => {
+      const text = message.text();
+      if (message.type() === "error" && (text.startsWith("[CSP violation]") || /Content Security Policy/i.test(text))) violations.push(text);
+    });
+    await provide(page);
+    expect(violations, "Content-Security-Policy violations in the browser").toEqual([]);
+  },
+
   // Closes the worker's database pool after its last test.
   database: [
     async ({}, provide) => {

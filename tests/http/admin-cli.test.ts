@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
@@ -7,14 +7,17 @@ import { createLead } from "@/lib/leads/create-lead";
 import { uniqueSuffix } from "../helpers/fixtures";
 
 /** `npm run admin -- <command>` against the test database (DATABASE_URL), as an operator runs it. */
-function adminWithInput(input: string, ...args: string[]) {
-  const result = spawnSync(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/admin.ts", ...args], {
-    encoding: "utf8",
-    env: process.env,
-    input,
-    timeout: 60_000,
+/** Runs the CLI without blocking the test's event loop (its HTTP client must see idle sockets close meanwhile). */
+function adminWithInput(input: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/admin.ts", ...args], { env: process.env, timeout: 60_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("close", (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }));
+    child.stdin.end(input);
   });
-  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 
 const admin = (...args: string[]) => adminWithInput("", ...args);
@@ -23,16 +26,16 @@ describe("admin CLI", () => {
   const slug = `cli-${uniqueSuffix()}`;
 
   it("bootstraps an organization, a user and a working API key, then revokes it", async () => {
-    const org = admin("create-org", "--name", "Globex Corporation", "--slug", slug);
+    const org = await admin("create-org", "--name", "Globex Corporation", "--slug", slug);
     expect(org).toMatchObject({ code: 0, stdout: slug });
 
-    const user = adminWithInput("s3cret-pass\n", "create-user", "--org", slug, "--email", `ops-${slug}@globex.example`, "--password-stdin", "--role", "admin");
+    const user = await adminWithInput("s3cret-pass\n", "create-user", "--org", slug, "--email", `ops-${slug}@globex.example`, "--password-stdin", "--role", "admin");
     expect(user.code).toBe(0);
     const stored = await prisma.user.findUniqueOrThrow({ where: { email: `ops-${slug}@globex.example` }, omit: { passwordHash: false } });
     expect(stored.role).toBe("admin");
     expect(stored.passwordHash).not.toContain("s3cret-pass");
 
-    const created = admin("create-api-key", "--org", slug, "--name", "Zapier");
+    const created = await admin("create-api-key", "--org", slug, "--name", "Zapier");
     expect(created.code).toBe(0);
     const key = created.stdout.split("\n").at(-1)!;
     expect(key).toMatch(/^ll_[A-Za-z0-9]{40}$/);
@@ -47,35 +50,37 @@ describe("admin CLI", () => {
     );
     expect((await patchLeads(key, { id: lead.id, status: "won" })).status).toBe(200);
 
-    expect(admin("revoke-api-key", "--org", slug, "--name", "Zapier").code).toBe(0);
+    expect((await admin("revoke-api-key", "--org", slug, "--name", "Zapier")).code).toBe(0);
     expect((await patchLeads(key, { id: lead.id, status: "lost" })).status).toBe(401);
-  });
+  }, 120_000);
 
   it("takes passwords from standard input, never from the command line", async () => {
-    const email = `pw-${uniqueSuffix()}@acme.test`;
-    const onCommandLine = admin("create-user", "--org", "acme", "--email", email, "--password", "longenough", "--role", "sales");
+    const pwSlug = `pw-${uniqueSuffix()}`;
+    const email = `${pwSlug}@globex.example`;
+    expect((await admin("create-org", "--name", "Password Co", "--slug", pwSlug)).code).toBe(0);
+    const onCommandLine = await admin("create-user", "--org", pwSlug, "--email", email, "--password", "longenough", "--role", "sales");
     expect(onCommandLine.code).not.toBe(0);
     expect(onCommandLine.stderr).toMatch(/--password is not accepted on the command line/);
     // No terminal to prompt on and no --password-stdin: refused, nothing created.
-    expect(admin("create-user", "--org", "acme", "--email", email, "--role", "sales").stderr).toMatch(/--password-stdin/);
+    expect((await admin("create-user", "--org", pwSlug, "--email", email, "--role", "sales")).stderr).toMatch(/--password-stdin/);
     expect(await prisma.user.findUnique({ where: { email } })).toBeNull();
 
-    expect(adminWithInput("first-password\n", "create-user", "--org", "acme", "--email", email, "--password-stdin", "--role", "sales").code).toBe(0);
+    expect((await adminWithInput("first-password\n", "create-user", "--org", pwSlug, "--email", email, "--password-stdin", "--role", "sales")).code).toBe(0);
     expect(await signIn(email, "first-password")).not.toBeNull();
-    const changed = adminWithInput("second-password\r\nignored line\n", "set-password", "--email", email, "--password-stdin");
+    const changed = await adminWithInput("second-password\r\nignored line\n", "set-password", "--email", email, "--password-stdin");
     expect(changed.code).toBe(0);
     expect(await signIn(email, "first-password")).toBeNull();
     expect(await signIn(email, "second-password")).not.toBeNull();
-  });
+  }, 120_000);
 
   it("switches bulk updates on and off", async () => {
     const bulkSlug = `bulk-${uniqueSuffix()}`;
-    admin("create-org", "--name", "Bulk Co", "--slug", bulkSlug);
-    expect(admin("set-bulk-updates", "--org", bulkSlug, "--on").code).toBe(0);
+    await admin("create-org", "--name", "Bulk Co", "--slug", bulkSlug);
+    expect((await admin("set-bulk-updates", "--org", bulkSlug, "--on")).code).toBe(0);
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(true);
-    expect(admin("set-bulk-updates", "--org", bulkSlug, "--off").code).toBe(0);
+    expect((await admin("set-bulk-updates", "--org", bulkSlug, "--off")).code).toBe(0);
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(false);
-  });
+  }, 120_000);
 
   it.each([
     [["create-org"], /--name is required/],
@@ -87,8 +92,8 @@ describe("admin CLI", () => {
     [["set-bulk-updates", "--org", "acme"], /exactly one of --on or --off/],
     [["frobnicate"], /Unknown command/],
     [["create-org", "--bogus"], /Unknown option/],
-  ])("fails clearly on %j", (args, message) => {
-    const result = adminWithInput("short\n", ...args);
+  ])("fails clearly on %j", async (args, message) => {
+    const result = await adminWithInput("short\n", ...args);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
   });

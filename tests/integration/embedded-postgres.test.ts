@@ -63,4 +63,49 @@ describe("embedded PostgreSQL", () => {
     expect(restarted.started).toBe(true);
     expect(await query<{ slug: string }>(restarted.url, `SELECT slug FROM "Organization"`)).toEqual([{ slug: "keep" }]);
   }, 120_000);
+
+  it("has random passwords kept in the data folder (0600), and the app connects as a role that is not a superuser", async () => {
+    const handle = await startEmbeddedPostgres({ dataDir, port, database: "leadline" });
+    handles.push(handle);
+    const file = path.join(dataDir, "leadline-credentials.json");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const credentials = JSON.parse(fs.readFileSync(file, "utf8")) as { superuserPassword: string; appPassword: string };
+    expect(credentials.superuserPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(new URL(handle.url).username).toBe("leadline_app");
+    const [role] = await query<{ rolsuper: boolean; owner: string }>(
+      handle.url,
+      `SELECT r.rolsuper, pg_get_userbyid(d.datdba) AS owner FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()`,
+    );
+    expect(role).toEqual({ rolsuper: false, owner: "leadline_app" });
+    // The old fixed password opens nothing.
+    await expect(query(`postgresql://postgres:leadline-embedded@127.0.0.1:${handle.port}/postgres`, "SELECT 1")).rejects.toThrow();
+  }, 120_000);
+
+  it("moves a data folder from before (fixed password, superuser-owned database) to the new scheme, keeping its data", async () => {
+    for (const running of handles.splice(0).reverse()) await running.stop();
+    const handle = await startEmbeddedPostgres({ dataDir, port, database: "leadline" });
+    handles.push(handle);
+    expect(handle.started).toBe(true);
+    const file = path.join(dataDir, "leadline-credentials.json");
+    const credentials = JSON.parse(fs.readFileSync(file, "utf8")) as { superuserPassword: string };
+    const superuser = (database: string, password = credentials.superuserPassword) => `postgresql://postgres:${password}@127.0.0.1:${handle.port}/${database}`;
+    // What an earlier version left: the superuser's fixed password, a database and tables it owns, no credentials file.
+    await query(superuser("postgres"), `CREATE DATABASE legacy`);
+    await query(superuser("legacy"), `CREATE TYPE "Mood" AS ENUM ('ok'); CREATE TABLE "Old" (id serial PRIMARY KEY, mood "Mood"); INSERT INTO "Old" (mood) VALUES ('ok')`);
+    await query(superuser("postgres"), `ALTER ROLE postgres PASSWORD 'leadline-embedded'`);
+    await handle.stop();
+    handles.splice(handles.indexOf(handle), 1);
+    fs.rmSync(file);
+
+    const migrated = await startEmbeddedPostgres({ dataDir, port, database: "legacy" });
+    handles.push(migrated);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(new URL(migrated.url).username).toBe("leadline_app");
+    expect(await query<{ mood: string }>(migrated.url, `SELECT mood FROM "Old"`)).toEqual([{ mood: "ok" }]);
+    // The app role owns what it needs to migrate: it can change the old table.
+    await query(migrated.url, `ALTER TABLE "Old" ADD COLUMN note text; INSERT INTO "Old" (mood) VALUES ('ok')`);
+    await expect(query(superuser("postgres", "leadline-embedded"), "SELECT 1")).rejects.toThrow();
+    // Migrations run as the app role on the migrated database.
+    expect((await applyMigrations(migrated.url)).applied.length).toBeGreaterThan(0);
+  }, 180_000);
 });
