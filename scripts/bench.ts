@@ -6,6 +6,7 @@
  *   npm run bench                            # 10k leads, quick
  *   npm run bench -- --leads 1000000         # the figures the targets are stated for
  *   npm run bench -- --duration 3 --warmup 1 # while developing
+ *   npm run bench -- --case signin-load      # GET p50 idle vs under 10 wrong-password loops
  */
 import { parseBenchOptions, USAGE } from "./bench/options";
 
@@ -22,6 +23,11 @@ async function main(): Promise<number> {
   const { buildApp } = await import("./lib/build");
   buildApp();
   // Imported after the build: the bench uses the generated Prisma client's modules.
+  if (options.case === "signin-load") {
+    const { runSignInLoad } = await import("./bench/signin-load");
+    await runSignInLoad(options);
+    return 0;
+  }
   const { runBench } = await import("./bench/run");
   await runBench(options);
   return 0;

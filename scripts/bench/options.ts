@@ -7,13 +7,16 @@ export interface BenchOptions {
   connections: number;
   /** Size at which the PATCH by e-mail reference p50 is measured when leads is larger. */
   referenceLeads: number;
+  /** A single special case instead of the table: "signin-load" (GET /api/leads p50 idle vs under wrong-password loops). */
+  case?: "signin-load";
 }
 
 export const USAGE = `Usage: npm run bench -- [--leads 10000] [--duration 15] [--warmup 3] [--connections 32]
   --leads        leads to seed in the bench organization (default 10000; the targets are stated at 1000000)
   --duration     seconds of load per case and server, after the warm-up (default 15)
   --warmup       seconds of warm-up load before each measured run (default 3)
-  --connections  concurrent connections of autocannon (default 32)`;
+  --connections  concurrent connections of autocannon (default 32)
+  --case signin-load  GET /api/leads p50 idle, then with 10 concurrent wrong-password sign-in loops`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -30,6 +33,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | "help" {
       duration: { type: "string" },
       warmup: { type: "string" },
       connections: { type: "string" },
+      case: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -41,6 +45,10 @@ export function parseBenchOptions(args: string[]): BenchOptions | "help" {
     connections: positiveInt("connections", values.connections, 32),
     referenceLeads: 10_000,
   };
+  if (values.case !== undefined) {
+    if (values.case !== "signin-load") throw new Error(`--case must be signin-load, got "${values.case}"\n${USAGE}`);
+    options.case = values.case;
+  }
   if (options.leads < 100) throw new Error(`--leads must be at least 100\n${USAGE}`);
   if (options.durationSeconds < 1 || options.connections < 1) throw new Error(`--duration and --connections must be at least 1\n${USAGE}`);
   return options;
