@@ -11,7 +11,11 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
+
+/** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -54,6 +58,34 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
 }
 
 /**
+ * Codes that mean "the database cannot be reached right now", not "this request is wrong":
+ * socket errors (Node), PostgreSQL's connection-exception class 08 and shutdown codes 57P01-03,
+ * too many connections (53300), Prisma's P1001/P1002/P1017 and its pool timeout P2024.
+ */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH",
+  "57P01", "57P02", "57P03", "53300",
+  "P1001", "P1002", "P1017", "P2024",
+]);
+/** The kinds of @prisma/adapter-pg's DriverAdapterError for the same situations. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/**
+ * True when the error (or what it wraps: `cause`, Prisma's `meta.driverAdapterError`) says the
+ * database is unreachable. Decided by codes and kinds only, never by message text.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== "object" || error === null) return false;
+  const record = error as { code?: unknown; errorCode?: unknown; kind?: unknown; cause?: unknown; meta?: unknown };
+  for (const code of [record.code, record.errorCode]) {
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  }
+  if (typeof record.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(record.kind)) return true;
+  const meta = record.meta as { driverAdapterError?: unknown } | undefined;
+  return isDatabaseUnavailable(record.cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
+}
+
+/**
  * Maps anything thrown to an AppError. Known Prisma errors are mapped by code, never by message;
  * everything else becomes a generic 500 that reveals nothing about the server.
  */
@@ -69,6 +101,9 @@ export function toAppError(error: unknown): AppError {
       case "P2034":
         return new AppError("CONFLICT", "The record was changed by another request; retry");
     }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("SERVICE_UNAVAILABLE", "The database is not reachable right now; retry shortly", { retryAfterSeconds: RETRY_AFTER_SECONDS });
   }
   return new AppError("INTERNAL_ERROR", "An internal error occurred");
 }

@@ -4,6 +4,7 @@ import type { ActorContext } from "@/lib/auth/actor";
 import { actorContextForUser, getSessionUser } from "@/lib/auth/session";
 import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { logger } from "@/lib/log";
 import { jsonError } from "./response";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,16 +100,29 @@ type Authenticate = (req: NextRequest, requestId: string) => Promise<ActorContex
 function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
   return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
+    const started = performance.now();
+    let ctx: ActorContext | undefined;
+    let response: Response;
     try {
-      const ctx = await authenticate(req, requestId);
+      ctx = await authenticate(req, requestId);
       const params = route?.params ? await route.params : ({} as P);
-      const response = await handler({ req, ctx, params, requestId });
+      response = await handler({ req, ctx, params, requestId });
       response.headers.set("X-Request-Id", requestId);
-      return response;
     } catch (error) {
-      return jsonError(requestId, error);
+      response = jsonError(requestId, error);
     }
+    logRequest(req, requestId, ctx, response.status, started);
+    return response;
   };
+}
+
+/** One JSON line per API request: who (a user id or an API key id, never the key), what, how it ended, how long. */
+function logRequest(req: NextRequest, requestId: string, ctx: ActorContext | undefined, status: number, started: number): void {
+  const actor = ctx ? (ctx.actor.type === "api_key" ? { apiKeyId: ctx.actor.apiKeyId } : ctx.actor.type === "user" ? { userId: ctx.actor.userId } : {}) : {};
+  logger.info(
+    { requestId, method: req.method, route: req.nextUrl.pathname, status, durationMs: Math.round(performance.now() - started), organizationId: ctx?.organization.id, ...actor },
+    "request",
+  );
 }
 
 async function authenticateWithApiKey(req: NextRequest, requestId: string): Promise<ActorContext> {
