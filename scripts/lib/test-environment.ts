@@ -21,12 +21,12 @@ export interface TempDatabase {
   dispose: () => Promise<void>;
 }
 
-export async function startTempDatabase(name: string, database: string): Promise<TempDatabase> {
+export async function startTempDatabase(name: string, database: string, options: { migrate?: boolean } = {}): Promise<TempDatabase> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   fs.chmodSync(root, 0o755);
   const dataDir = path.join(root, "pg");
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database });
-  await applyMigrations(server.url);
+  if (options.migrate !== false) await applyMigrations(server.url);
   return {
     url: server.url,
     dataDir,
