@@ -71,6 +71,19 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
 /**
+ * node-postgres raises these on a lost connection as plain Errors with no code at all
+ * (node_modules/pg/lib/client.js, pg-pool), and @prisma/adapter-pg passes them through unchanged.
+ * Having no code to go by, they are recognised by their exact, fixed text, and only on a plain
+ * Error without a code.
+ */
+const PG_CONNECTION_LOST = new Set([
+  "Connection terminated unexpectedly",
+  "Client has encountered a connection error and is not queryable",
+  "timeout exceeded when trying to connect",
+  "Connection terminated due to connection timeout",
+]);
+
+/**
  * True when the error (or what it wraps: `cause`, Prisma's `meta.driverAdapterError`) says the
  * database is unreachable. Decided by codes and kinds only, never by message text.
  */
@@ -81,6 +94,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   }
   if (typeof record.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(record.kind)) return true;
+  if (Object.getPrototypeOf(error) === Error.prototype && record.code === undefined && PG_CONNECTION_LOST.has((error as Error).message)) return true;
   const meta = record.meta as { driverAdapterError?: unknown } | undefined;
   return isDatabaseUnavailable(record.cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
 }

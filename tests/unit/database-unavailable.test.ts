@@ -46,6 +46,13 @@ describe("a lost database is a 503, not a 500", () => {
     }
   });
 
+  it("maps node-postgres's code-less connection-loss errors, and nothing that merely looks like them", () => {
+    expect(toAppError(new Error("Connection terminated unexpectedly")).code).toBe("SERVICE_UNAVAILABLE");
+    expect(toAppError(new Error("Client has encountered a connection error and is not queryable")).code).toBe("SERVICE_UNAVAILABLE");
+    expect(toAppError(new Error("Connection terminated unexpectedly!")).code).toBe("INTERNAL_ERROR");
+    expect(toAppError(new TypeError("Connection terminated unexpectedly")).code).toBe("INTERNAL_ERROR");
+  });
+
   it("leaves other database errors alone", () => {
     const syntax = new Prisma.PrismaClientKnownRequestError("Raw query failed", {
       code: "P2010",
