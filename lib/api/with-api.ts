@@ -98,31 +98,56 @@ type Authenticate = (req: NextRequest, requestId: string) => Promise<ActorContex
  * and every thrown error mapped to the one JSON error envelope (never a stack trace).
  */
 function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
-  return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
+  authenticate = rememberActor(authenticate);
+  return withRequestLog(async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
-    const started = performance.now();
-    let ctx: ActorContext | undefined;
-    let response: Response;
     try {
-      ctx = await authenticate(req, requestId);
+      const ctx = await authenticate(req, requestId);
       const params = route?.params ? await route.params : ({} as P);
-      response = await handler({ req, ctx, params, requestId });
+      const response = await handler({ req, ctx, params, requestId });
       response.headers.set("X-Request-Id", requestId);
+      return response;
     } catch (error) {
-      response = jsonError(requestId, error);
+      return jsonError(requestId, error);
     }
-    logRequest(req, requestId, ctx, response.status, started);
-    return response;
+  });
+}
+
+/** Who made each request in flight, for its log line; gone with the request. */
+const requestActors = new WeakMap<Request, ActorContext>();
+
+function rememberActor(authenticate: Authenticate): Authenticate {
+  return async (req, requestId) => {
+    const ctx = await authenticate(req, requestId);
+    requestActors.set(req, ctx);
+    return ctx;
   };
 }
 
-/** One JSON line per API request: who (a user id or an API key id, never the key), what, how it ended, how long. */
-function logRequest(req: NextRequest, requestId: string, ctx: ActorContext | undefined, status: number, started: number): void {
-  const actor = ctx ? (ctx.actor.type === "api_key" ? { apiKeyId: ctx.actor.apiKeyId } : ctx.actor.type === "user" ? { userId: ctx.actor.userId } : {}) : {};
-  logger.info(
-    { requestId, method: req.method, route: req.nextUrl.pathname, status, durationMs: Math.round(performance.now() - started), organizationId: ctx?.organization.id, ...actor },
-    "request",
-  );
+/**
+ * One JSON line per API request: request id, route, status, duration, and who (a user id or an
+ * API key id, never the key).
+ */
+function withRequestLog<R>(route: (req: NextRequest, context: R) => Promise<Response>) {
+  return async (req: NextRequest, context: R): Promise<Response> => {
+    const started = performance.now();
+    const response = await route(req, context);
+    const ctx = requestActors.get(req);
+    const actor = ctx?.actor.type === "api_key" ? { apiKeyId: ctx.actor.apiKeyId } : ctx?.actor.type === "user" ? { userId: ctx.actor.userId } : {};
+    logger.info(
+      {
+        requestId: response.headers.get("X-Request-Id"),
+        method: req.method,
+        route: req.nextUrl.pathname,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+        organizationId: ctx?.organization.id,
+        ...actor,
+      },
+      "request",
+    );
+    return response;
+  };
 }
 
 async function authenticateWithApiKey(req: NextRequest, requestId: string): Promise<ActorContext> {
