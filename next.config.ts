@@ -3,6 +3,12 @@ import { env } from "./lib/env";
 
 const nextConfig: NextConfig = {
   distDir: env.LEADLINE_NEXT_DIST_DIR,
+  // The container image runs the standalone server (.next/standalone/server.js); `npm start` and
+  // the tests run `next start`, which warns about standalone output, so it is opt-in (Dockerfile).
+  output: env.LEADLINE_STANDALONE_BUILD ? "standalone" : undefined,
+  // The migrations travel with the build: /api/ready compares them with the database, and the
+  // server applies them at start when LEADLINE_MIGRATE_ON_START=true.
+  outputFileTracingIncludes: { "/*": ["./prisma/migrations/**/*"] },
   poweredByHeader: false,
   reactStrictMode: true,
   // Node-only packages that must not be bundled into server chunks.

@@ -46,6 +46,14 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   /** Public URL of the app, used by next-auth for redirects. */
   NEXTAUTH_URL: z.string().url().optional(),
+  /** Level of the JSON log lines (pino) on stdout: one per API request, plus errors. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** On SIGTERM: how long in-flight requests and running jobs may take before the process exits anyway. */
+  LEADLINE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** Apply pending migrations when the server starts (advisory lock: one instance applies, the others wait). */
+  LEADLINE_MIGRATE_ON_START: booleanish.default(false),
+  /** `next build` writes a standalone server (.next/standalone) for the container image. */
+  LEADLINE_STANDALONE_BUILD: booleanish.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -12,7 +12,11 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
+
+/** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -71,6 +75,48 @@ function postgresErrorCode(error: unknown): string | undefined {
 }
 
 /**
+ * Codes that mean "the database cannot be reached right now", not "this request is wrong":
+ * socket errors (Node), PostgreSQL's connection-exception class 08 and shutdown codes 57P01-03,
+ * too many connections (53300), Prisma's P1001/P1002/P1017 and its pool timeout P2024.
+ */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH",
+  "57P01", "57P02", "57P03", "53300",
+  "P1001", "P1002", "P1017", "P2024",
+]);
+/** The kinds of @prisma/adapter-pg's DriverAdapterError for the same situations. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
+/**
+ * node-postgres raises these on a lost connection as plain Errors with no code at all
+ * (node_modules/pg/lib/client.js, pg-pool), and @prisma/adapter-pg passes them through unchanged.
+ * Having no code to go by, they are recognised by their exact, fixed text, and only on a plain
+ * Error without a code.
+ */
+const PG_CONNECTION_LOST = new Set([
+  "Connection terminated unexpectedly",
+  "Client has encountered a connection error and is not queryable",
+  "timeout exceeded when trying to connect",
+  "Connection terminated due to connection timeout",
+]);
+
+/**
+ * True when the error (or what it wraps: `cause`, Prisma's `meta.driverAdapterError`) says the
+ * database is unreachable. Decided by codes and kinds only, never by message text.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== "object" || error === null) return false;
+  const record = error as { code?: unknown; errorCode?: unknown; kind?: unknown; cause?: unknown; meta?: unknown };
+  for (const code of [record.code, record.errorCode]) {
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  }
+  if (typeof record.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(record.kind)) return true;
+  if (Object.getPrototypeOf(error) === Error.prototype && record.code === undefined && PG_CONNECTION_LOST.has((error as Error).message)) return true;
+  const meta = record.meta as { driverAdapterError?: unknown } | undefined;
+  return isDatabaseUnavailable(record.cause, depth + 1) || isDatabaseUnavailable(meta?.driverAdapterError, depth + 1);
+}
+
+/**
  * Maps anything thrown to an AppError. Known Prisma errors are mapped by code, never by message;
  * everything else becomes a generic 500 that reveals nothing about the server.
  */
@@ -91,6 +137,9 @@ export function toAppError(error: unknown): AppError {
   // 22021: bytes that are not valid in the encoding (e.g. NUL); 22P02: malformed text for a type.
   if (pgCode === "22021" || pgCode === "22P02") {
     return validationError([{ field: "", message: "The request contains text the database cannot store (a NUL character or invalid Unicode)" }]);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("SERVICE_UNAVAILABLE", "The database is not reachable right now; retry shortly", { retryAfterSeconds: RETRY_AFTER_SECONDS });
   }
   return new AppError("INTERNAL_ERROR", "An internal error occurred");
 }

@@ -97,7 +97,7 @@ async function main() {
   }
 
   try {
-    await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, dev ? 180_000 : 60_000, () => !exited);
+    await waitForHttp(`http://127.0.0.1:${env.PORT}/api/ready`, dev ? 180_000 : 60_000, () => !exited);
     console.log(["", `Leadline is running at ${url}`, ...banner, "Press Ctrl+C to stop.", ""].join("\n"));
   } catch (error) {
     console.error(`[leadline] ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db/client";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { logger } from "@/lib/log";
 import { parseWith } from "@/lib/validation";
 
 export const API_KEY_PREFIX = "ll_";
@@ -43,17 +44,18 @@ export interface ApiKeyRow {
   currency: string;
 }
 
-const lastUsedWrites = new Map<string, number>();
-
+/**
+ * Records the key's use at most once a minute. The throttle is in the SQL, not in process memory,
+ * so several app instances share it: only the first request after the interval writes the row.
+ */
 function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
-  const now = Date.now();
-  const known = Math.max(lastUsedWrites.get(apiKeyId) ?? 0, lastUsedAt?.getTime() ?? 0);
-  if (now - known < LAST_USED_WRITE_INTERVAL_MS) return;
-  lastUsedWrites.set(apiKeyId, now);
+  if (lastUsedAt !== null && Date.now() - lastUsedAt.getTime() < LAST_USED_WRITE_INTERVAL_MS) return;
   // Best effort and off the request's path: a failed write must not fail the request.
-  prisma.apiKey
-    .updateMany({ where: { id: apiKeyId }, data: { lastUsedAt: new Date(now) } })
-    .catch((error: unknown) => console.error("Could not record API key use", { apiKeyId, error }));
+  prisma.$executeRaw`
+    UPDATE "ApiKey" SET "lastUsedAt" = now()
+    WHERE "id" = ${apiKeyId}
+      AND ("lastUsedAt" IS NULL OR "lastUsedAt" < now() - make_interval(secs => ${LAST_USED_WRITE_INTERVAL_MS / 1000}))`
+    .catch((error: unknown) => logger.warn({ apiKeyId, err: error }, "Could not record API key use"));
 }
 
 /**

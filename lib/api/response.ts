@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { toAppError } from "@/lib/errors";
+import { RETRY_AFTER_SECONDS, toAppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 /** The one reply envelope: { success, data | error, meta: { requestId, timestamp, ... } }. */
 
@@ -24,14 +25,18 @@ export function jsonError(requestId: string, thrown: unknown) {
   const error = toAppError(thrown);
   if (error.code === "INTERNAL_ERROR") {
     // Logged for operators with the request id; the client only sees the generic message.
-    console.error(`[${requestId}] Unhandled error`, thrown);
+    logger.error({ requestId, err: thrown }, "Unhandled error");
+  } else if (error.code === "SERVICE_UNAVAILABLE") {
+    logger.warn({ requestId, err: thrown }, "Database unavailable");
   }
+  const headers: Record<string, string> = { "X-Request-Id": requestId };
+  if (error.code === "SERVICE_UNAVAILABLE") headers["Retry-After"] = String(RETRY_AFTER_SECONDS);
   return NextResponse.json(
     {
       success: false,
       error: { code: error.code, message: error.message, details: error.details ?? null },
       meta: meta(requestId),
     },
-    { status: error.status, headers: { "X-Request-Id": requestId } },
+    { status: error.status, headers },
   );
 }

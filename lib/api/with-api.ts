@@ -17,6 +17,7 @@ import {
   type RateLimitState,
 } from "@/lib/security/rate-limit";
 import { findTextIssue } from "@/lib/security/text";
+import { logger } from "@/lib/log";
 import { jsonError } from "./response";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -127,7 +128,8 @@ type Authenticate = (req: NextRequest, requestId: string) => Promise<Authenticat
  * envelope (never a stack trace).
  */
 function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>, options: { csrf: boolean }) {
-  return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
+  authenticate = rememberActor(authenticate);
+  return withRequestLog(async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
     let rate: RateLimitState | undefined;
     let response: Response;
@@ -151,6 +153,43 @@ function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<
       response = jsonError(requestId, error);
     }
     applyRateLimitHeaders(response.headers, rate, response.status === 429);
+    return response;
+  });
+}
+
+/** Who made each request in flight, for its log line; gone with the request. */
+const requestActors = new WeakMap<Request, ActorContext>();
+
+function rememberActor(authenticate: Authenticate): Authenticate {
+  return async (req, requestId) => {
+    const auth = await authenticate(req, requestId);
+    requestActors.set(req, auth.ctx);
+    return auth;
+  };
+}
+
+/**
+ * One JSON line per API request: request id, route, status, duration, and who (a user id or an
+ * API key id, never the key).
+ */
+function withRequestLog<R>(route: (req: NextRequest, context: R) => Promise<Response>) {
+  return async (req: NextRequest, context: R): Promise<Response> => {
+    const started = performance.now();
+    const response = await route(req, context);
+    const ctx = requestActors.get(req);
+    const actor = ctx?.actor.type === "api_key" ? { apiKeyId: ctx.actor.apiKeyId } : ctx?.actor.type === "user" ? { userId: ctx.actor.userId } : {};
+    logger.info(
+      {
+        requestId: response.headers.get("X-Request-Id"),
+        method: req.method,
+        route: req.nextUrl.pathname,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+        organizationId: ctx?.organization.id,
+        ...actor,
+      },
+      "request",
+    );
     return response;
   };
 }

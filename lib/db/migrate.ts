@@ -33,12 +33,23 @@ export function defaultMigrationsDir(): string {
   return path.join(process.cwd(), "prisma", "migrations");
 }
 
-export async function applyMigrations(databaseUrl: string, migrationsDir = defaultMigrationsDir()): Promise<MigrationResult> {
-  const names = fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, "migration.sql")))
+/** The migration folders (those with a migration.sql), in the order they apply. */
+export function migrationNames(migrationsDir = defaultMigrationsDir()): string[] {
+  return fs
+    // The folder reaches the server build through next.config's outputFileTracingIncludes.
+    .readdirSync(/* turbopackIgnore: true */ migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(/* turbopackIgnore: true */ path.join(migrationsDir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort();
+}
+
+/**
+ * Applies the pending migrations. Several processes may call this at once (app instances starting
+ * together): the session-level advisory lock lets one apply them while the others wait, and those
+ * then find nothing left to do. Each migration runs in its own transaction with its record.
+ */
+export async function applyMigrations(databaseUrl: string, migrationsDir = defaultMigrationsDir()): Promise<MigrationResult> {
+  const names = migrationNames(migrationsDir);
 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -59,7 +70,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = defau
     const applied: string[] = [];
     for (const name of names) {
       if (done.has(name)) continue;
-      const sql = fs.readFileSync(path.join(migrationsDir, name, "migration.sql"));
+      const sql = fs.readFileSync(/* turbopackIgnore: true */ path.join(migrationsDir, name, "migration.sql"));
       const checksum = createHash("sha256").update(sql).digest("hex");
       const id = randomUUID();
       await client.query("BEGIN");

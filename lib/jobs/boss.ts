@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { databaseUrl } from "@/lib/db/client";
+import { logger } from "@/lib/log";
 
 /**
  * The process's pg-boss instance: jobs live in PostgreSQL (schema `pgboss`), so they survive a
@@ -12,7 +13,7 @@ const globalForBoss = globalThis as unknown as { leadlineBoss?: Promise<PgBoss> 
 async function startBoss(): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl(), schema: "pgboss", max: 4, application_name: "leadline-jobs" });
   // pg-boss reports connection trouble here; without a listener Node would crash the process.
-  boss.on("error", (error) => console.error("[jobs] pg-boss error:", error.message));
+  boss.on("error", (error) => logger.warn({ err: error }, "pg-boss error"));
   await boss.start();
   return boss;
 }

@@ -21,12 +21,12 @@ export interface TempDatabase {
   dispose: () => Promise<void>;
 }
 
-export async function startTempDatabase(name: string, database: string): Promise<TempDatabase> {
+export async function startTempDatabase(name: string, database: string, options: { migrate?: boolean } = {}): Promise<TempDatabase> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   fs.chmodSync(root, 0o755);
   const dataDir = path.join(root, "pg");
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database });
-  await applyMigrations(server.url);
+  if (options.migrate !== false) await applyMigrations(server.url);
   return {
     url: server.url,
     dataDir,
@@ -40,18 +40,21 @@ export async function startTempDatabase(name: string, database: string): Promise
 
 export interface AppServer {
   baseUrl: string;
+  port: number;
   process: ChildProcess;
+  /** What the server printed on stdout (its JSON log lines), when started with captureOutput. */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
 export async function startAppServer(
   databaseUrl: string,
-  options: { port?: number; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+  options: { port?: number; env?: Record<string, string | undefined>; quiet?: boolean; captureOutput?: boolean; readyPath?: string } = {},
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
   const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port)], {
-    stdio: options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    stdio: options.captureOutput ? ["ignore", "pipe", "inherit"] : options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -62,11 +65,15 @@ export async function startAppServer(
     },
   });
   let exited = false;
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.on("exit", () => (exited = true));
-  await waitForHttp(`${baseUrl}/api/health`, 60_000, () => !exited);
+  await waitForHttp(`${baseUrl}${options.readyPath ?? "/api/ready"}`, 60_000, () => !exited);
   return {
     baseUrl,
+    port,
     process: child,
+    output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

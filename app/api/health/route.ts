@@ -1,14 +1,9 @@
 import { NextResponse } from "next/server";
-import { prisma } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/health - liveness and database reachability, for the start script and load balancers
+// GET /api/health - liveness: the process is up and serving. Touches no database, so an outage
+// of PostgreSQL does not make an orchestrator restart healthy instances (see /api/ready).
 export async function GET() {
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-    return NextResponse.json({ status: "ok" });
-  } catch {
-    return NextResponse.json({ status: "unavailable" }, { status: 503 });
-  }
+  return NextResponse.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
 }
