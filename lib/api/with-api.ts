@@ -103,7 +103,8 @@ function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<
       const ctx = await authenticate(req, requestId);
       const params = route?.params ? await route.params : ({} as P);
       const response = await handler({ req, ctx, params, requestId });
-      response.headers.set("X-Request-Id", requestId);
+      // A replayed reply (Idempotency-Key) keeps the id of the request that produced it.
+      if (!response.headers.has("X-Request-Id")) response.headers.set("X-Request-Id", requestId);
       return response;
     } catch (error) {
       return jsonError(requestId, error);
