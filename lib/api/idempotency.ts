@@ -9,11 +9,9 @@ import {
   deleteExpiredIdempotencyKeys,
   releaseIdempotencyKey,
 } from "./idempotency-store";
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from "./idempotency-constants";
 import { jsonError } from "./response";
 
-export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
-export const IDEMPOTENT_REPLAYED_HEADER = "Idempotent-Replayed";
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** The Idempotency-Key header of a request: null when absent, 400 when blank or too long. */
 export function idempotencyKeyFrom(req: Request): string | null {

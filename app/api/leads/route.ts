@@ -4,6 +4,7 @@ import { methodNotAllowed, readJsonObject, searchParamsObject, withApiKey } from
 import { parseWith } from "@/lib/validation";
 import { createLead } from "@/lib/leads/create-lead";
 import { listLeads } from "@/lib/leads/list-leads";
+import type { UpdateLeadsReply } from "@/lib/leads/replies";
 import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
 import { updateLeads } from "@/lib/leads/update-leads";
 
@@ -13,13 +14,14 @@ export const PATCH = withApiKey(async ({ req, ctx, requestId }) => {
   return withIdempotency({ req, ctx, requestId }, body, async () => {
     const { match, changes } = parseWith(updateLeadsBodySchema, body);
     const result = await updateLeads(ctx, { match, changes });
-    return jsonOk(requestId, {
-      leadId: result.leadIds[0],
+    const reply: UpdateLeadsReply = {
+      leadId: result.leadIds[0]!,
       leadsUpdated: result.leadIds.length,
       leadIds: result.leadIds,
       leads: result.leads,
       message: result.message,
-    });
+    };
+    return jsonOk(requestId, reply);
   });
 });
 
