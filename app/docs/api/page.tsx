@@ -10,13 +10,13 @@ export default function ApiReferencePage() {
     <div className="min-h-screen bg-white">
       <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-6 py-3">
         <p className="text-sm">
-          <Link href="/" className="font-bold text-brand-700">
+          <Link href="/" prefetch={false} className="font-bold text-brand-700">
             Leadline
           </Link>{" "}
           <span className="text-slate-600">API reference</span>
         </p>
         <nav aria-label="API reference links" className="flex flex-wrap gap-4 text-sm">
-          <Link href="/settings/api-keys" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+          <Link href="/settings/api-keys" prefetch={false} className="font-medium text-brand-700 underline-offset-2 hover:underline">
             Your organization&apos;s API keys
           </Link>
           <a href="/api/openapi.json" className="text-slate-700 underline-offset-2 hover:underline">
