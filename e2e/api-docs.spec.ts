@@ -20,9 +20,9 @@ test.describe("API reference page", () => {
     await expect(page.getByText("Update leads").first()).toBeVisible();
     await expect(page.getByText("Create a lead").first()).toBeVisible();
     await expect(page.getByText("Idempotency-Key").first()).toBeAttached();
-    // Scalar's hosted "Ask AI" agent cannot work offline: hidden, while its own search stays.
+    // Scalar's hosted "Ask AI" agent cannot work offline: hidden, while the sidebar stays.
     await expect(page.getByRole("button", { name: /Ask AI/ })).toBeHidden();
-    await expect(page.getByRole("button", { name: /Search/ }).first()).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Sidebar for Leadline API" })).toBeVisible();
 
     const keys = page.getByRole("link", { name: "Your organization's API keys" });
     await expect(keys).toHaveAttribute("href", "/settings/api-keys");
