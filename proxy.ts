@@ -4,6 +4,8 @@ import { env } from "@/lib/env";
 import { PROXY_HEADERS } from "@/lib/security/client-ip";
 import { apiSecurityHeaders, newNonce, pageSecurityHeaders } from "@/lib/security/headers";
 
+const PUBLIC_PAGES = ["/docs"];
+
 /**
  * Runs before every page and API route:
  *   - security headers (lib/security/headers.ts): a per-request CSP nonce for pages, no-store for the API;
@@ -55,7 +57,9 @@ export async function proxy(request: NextRequest) {
   const headers = pageSecurityHeaders(nonce);
   // Next.js reads the nonce from the request's CSP header and puts it on its scripts.
   const requestHeaders = forwardedRequestHeaders(request, { "x-nonce": nonce, "Content-Security-Policy": headers["Content-Security-Policy"]! });
-  if (pathname === "/sign-in" || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))) {
+  // The API reference is public: integrators read it before they have an account.
+  const isPublic = pathname === "/sign-in" || PUBLIC_PAGES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+  if (isPublic || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))) {
     return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), headers);
   }
   const url = request.nextUrl.clone();

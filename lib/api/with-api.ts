@@ -147,7 +147,8 @@ function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<
       const params = route?.params ? await route.params : ({} as P);
       assertCleanText(params);
       response = await handler({ req, ctx: auth.ctx, params, requestId });
-      response.headers.set("X-Request-Id", requestId);
+      // A replayed reply (Idempotency-Key) keeps the id of the request that produced it.
+      if (!response.headers.has("X-Request-Id")) response.headers.set("X-Request-Id", requestId);
     } catch (error) {
       if (error instanceof RateLimitedError) rate = error.state;
       response = jsonError(requestId, error);

@@ -43,13 +43,17 @@ function optionalString(max: number, label = "text") {
 const phoneInput = z.preprocess(
   (v) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? String(v) : blankToUndefined(v)),
   z.string({ error: "must be a phone number string" }).trim().max(64, { error: "must be at most 64 characters" }).optional(),
-);
+).meta({
+  type: ["string", "integer"],
+  description: "Any common format; numbers without a country code use the organization's default country",
+  examples: ["+1 (415) 555-0100"],
+});
 
 function statusField(allowed: readonly LeadStatusValue[]) {
   return z.preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase()) : v === null ? undefined : v),
     z.enum(allowed as [LeadStatusValue, ...LeadStatusValue[]], { error: `must be one of: ${allowed.join(", ")}` }).optional(),
-  );
+  ).meta({ description: "Any case (WON is won); blank or null counts as absent" });
 }
 
 const valueField = z.unknown().optional().transform((v, ctx) => {
@@ -60,6 +64,9 @@ const valueField = z.unknown().optional().transform((v, ctx) => {
     return z.NEVER;
   }
   return parsed.value;
+}).meta({
+  anyOf: [{ type: "number", minimum: 0 }, { type: "string", examples: ["15000.50"] }, { type: "null" }],
+  description: "A number >= 0 or a string of one, rounded to 2 decimals; null clears it. Thousands separators are refused",
 });
 
 const noteField = z.preprocess(
@@ -70,18 +77,25 @@ const noteField = z.preprocess(
     .max(MAX_NOTE_LENGTH, { error: `must be at most ${MAX_NOTE_LENGTH} characters` })
     .optional()
     .transform((v) => (v === "" ? undefined : v)),
-);
+).meta({ description: "Appended as a new note; empty is ignored", examples: ["Signed the annual plan"] });
 
-const lossReasonField = optionalString(MAX_LOSS_REASON_LENGTH);
+const lossReasonField = optionalString(MAX_LOSS_REASON_LENGTH).meta({
+  description: "Stored only when the lead's resulting status is lost",
+  examples: ["Chose a competitor"],
+});
+
+function updateStatusDoc(description: string) {
+  return { type: ["string", "null"], enum: [...API_UPDATE_STATUSES, null], description: `${description}. Any case; blank or null counts as absent` };
+}
 
 /** Body of PATCH /api/leads. Produces the match (highest-priority identifier only) and the changes. */
 export const updateLeadsBodySchema = z
   .object({
-    id: optionalString(200, "lead id"),
-    email: optionalString(320),
+    id: optionalString(200, "lead id").meta({ description: "Matches one lead; the highest-priority identifier" }),
+    email: optionalString(320).meta({ description: "Matches case-insensitively; used when no id is sent", examples: ["grace.hopper@navalsystems.example"] }),
     phone: phoneInput,
-    status: z.unknown().optional(),
-    changedTo: z.unknown().optional(),
+    status: z.unknown().optional().meta(updateStatusDoc("New status")),
+    changedTo: z.unknown().optional().meta(updateStatusDoc("Legacy alias of status, ignored when status is sent")),
     value: valueField,
     note: noteField,
     lossReason: lossReasonField,
@@ -124,6 +138,10 @@ export const updateLeadsBodySchema = z
     if (body.note !== undefined) changes.note = body.note;
     if (body.lossReason !== undefined) changes.lossReason = body.lossReason;
     return { match, changes };
+  })
+  .meta({
+    description: "At least one of id, email or phone (the highest-priority one present is used). Unknown fields are ignored",
+    examples: [{ email: "grace.hopper@navalsystems.example", status: "won", value: "15000.50", note: "Signed the annual plan" }],
   });
 
 export type UpdateLeadsBody = z.output<typeof updateLeadsBodySchema>;
@@ -131,10 +149,10 @@ export type UpdateLeadsBody = z.output<typeof updateLeadsBodySchema>;
 /** Body of POST /api/leads and of the app's new-lead form. */
 export const createLeadBodySchema = z
   .object({
-    name: optionalString(200),
-    email: optionalString(320),
+    name: optionalString(200).meta({ examples: ["Ada Lovelace"] }),
+    email: optionalString(320).meta({ examples: ["ada@analytical.example"] }),
     phone: phoneInput,
-    company: optionalString(200),
+    company: optionalString(200).meta({ examples: ["Analytical Engines"] }),
     source: z.preprocess(
       blankToUndefined,
       z
@@ -143,7 +161,7 @@ export const createLeadBodySchema = z
         .toLowerCase()
         .regex(/^[a-z0-9_-]{1,40}$/, { error: "must be a short word such as api, import or webform" })
         .optional(),
-    ),
+    ).meta({ description: "Where the lead came from (any case); default api", examples: ["webform"] }),
     status: statusField(LEAD_STATUSES),
     value: valueField,
     note: noteField,
@@ -157,6 +175,12 @@ export const createLeadBodySchema = z
       const email = normalizeEmail(body.email);
       if (!email.ok) ctx.addIssue({ code: "custom", path: ["email"], message: email.message });
     }
+  })
+  .meta({
+    description: "At least one of name, email or phone. Unknown fields are ignored",
+    examples: [
+      { name: "Ada Lovelace", email: "ada@analytical.example", phone: "(415) 555-2671", company: "Analytical Engines", value: 1500, source: "webform", note: "Asked for a demo" },
+    ],
   });
 
 export type CreateLeadBody = z.output<typeof createLeadBodySchema>;

@@ -1,24 +1,8 @@
 import type { LeadStatusValue } from "./normalize";
+import type { LeadDto } from "./replies";
 
-/** A lead as the API and the app see it: status lower-case, value a JSON number or null. */
-export interface LeadDto {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  source: string;
-  status: LeadStatusValue;
-  value: number | null;
-  currency: string;
-  lossReason: string | null;
-  qualifiedAt: string | null;
-  wonAt: string | null;
-  lostAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+/** A lead as the API and the app see it: the type of the reply schema (lib/leads/replies.ts, also the OpenAPI document). */
+export type { LeadDto };
 
 /** The columns of a lead, whether read by Prisma (value is a Decimal) or by raw SQL (value is text). */
 export interface LeadRecord {

@@ -1,29 +1,38 @@
+import { withIdempotency } from "@/lib/api/idempotency";
 import { jsonOk } from "@/lib/api/response";
 import { methodNotAllowed, readJsonObject, searchParamsObject, withApiKey } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 import { createLead } from "@/lib/leads/create-lead";
 import { listLeads } from "@/lib/leads/list-leads";
+import type { UpdateLeadsReply } from "@/lib/leads/replies";
 import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
 import { updateLeads } from "@/lib/leads/update-leads";
 
 // PATCH /api/leads - update the leads matched by id, email or phone
 export const PATCH = withApiKey(async ({ req, ctx, requestId }) => {
-  const { match, changes } = parseWith(updateLeadsBodySchema, await readJsonObject(req));
-  const result = await updateLeads(ctx, { match, changes });
-  return jsonOk(requestId, {
-    leadId: result.leadIds[0],
-    leadsUpdated: result.leadIds.length,
-    leadIds: result.leadIds,
-    leads: result.leads,
-    message: result.message,
+  const body = await readJsonObject(req);
+  return withIdempotency({ req, ctx, requestId }, body, async () => {
+    const { match, changes } = parseWith(updateLeadsBodySchema, body);
+    const result = await updateLeads(ctx, { match, changes });
+    const reply: UpdateLeadsReply = {
+      leadId: result.leadIds[0]!,
+      leadsUpdated: result.leadIds.length,
+      leadIds: result.leadIds,
+      leads: result.leads,
+      message: result.message,
+    };
+    return jsonOk(requestId, reply);
   });
 });
 
 // POST /api/leads - create a lead
 export const POST = withApiKey(async ({ req, ctx, requestId }) => {
-  const body = parseWith(createLeadBodySchema, await readJsonObject(req));
-  const lead = await createLead(ctx, body);
-  return jsonOk(requestId, lead, { status: 201 });
+  const raw = await readJsonObject(req);
+  return withIdempotency({ req, ctx, requestId }, raw, async () => {
+    const body = parseWith(createLeadBodySchema, raw);
+    const lead = await createLead(ctx, body);
+    return jsonOk(requestId, lead, { status: 201 });
+  });
 });
 
 // GET /api/leads - list leads with search, filters, sort and pagination

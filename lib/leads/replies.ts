@@ -1,0 +1,151 @@
+import { z } from "zod";
+import type { LeadDetailDto } from "./get-lead";
+import type { Pagination } from "./list-leads";
+import { LEAD_STATUSES } from "./normalize";
+
+/**
+ * The replies of the Leads API as zod schemas: the types of the serializers come from them
+ * (LeadDto), or are checked against them at compile time (below), and the OpenAPI document
+ * (lib/openapi) is generated from them. Change a reply here and the document follows.
+ */
+
+const timestamp = z.iso.datetime();
+
+const LEAD_EXAMPLE = {
+  id: "lead_3A899r3mOWj5vPfM",
+  name: "Grace Hopper",
+  email: "grace.hopper@navalsystems.example",
+  phone: "+1 415 555 0100",
+  company: "Naval Systems",
+  source: "webform",
+  status: "won",
+  value: 15000.5,
+  currency: "USD",
+  lossReason: null,
+  qualifiedAt: "2026-11-20T09:12:44.120Z",
+  wonAt: "2026-11-26T14:40:31.855Z",
+  lostAt: null,
+  createdAt: "2026-11-18T16:03:10.002Z",
+  updatedAt: "2026-11-26T14:40:31.855Z",
+  version: 4,
+} as const;
+
+export const leadSchema = z
+  .object({
+    id: z.string().meta({ description: "The lead's id", examples: [LEAD_EXAMPLE.id] }),
+    name: z.string().nullable(),
+    email: z.string().nullable().meta({ description: "As sent; matched case-insensitively" }),
+    phone: z.string().nullable().meta({ description: "As sent; matched on its E.164 form" }),
+    company: z.string().nullable(),
+    source: z.string().meta({ description: "Where the lead came from: api, webform, import, …", examples: ["webform"] }),
+    status: z.enum(LEAD_STATUSES).meta({ description: "Always lower-case" }),
+    value: z.number().min(0).nullable().meta({ description: "Rounded to cents; null when unknown" }),
+    currency: z.string().meta({ description: "ISO 4217 code of the organization", examples: ["USD"] }),
+    lossReason: z.string().nullable().meta({ description: "Set only while the lead is lost" }),
+    qualifiedAt: timestamp.nullable().meta({ description: "When the lead last became qualified" }),
+    wonAt: timestamp.nullable().meta({ description: "When the lead last became won" }),
+    lostAt: timestamp.nullable().meta({ description: "When the lead last became lost" }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.number().int().min(1).meta({ description: "Grows with every field change" }),
+  })
+  .meta({ description: "A lead as the API returns it", examples: [LEAD_EXAMPLE] });
+
+/** A lead as the API and the app see it: status lower-case, value a JSON number or null. */
+export type LeadDto = z.output<typeof leadSchema>;
+
+const actorSchema = z.object({
+  type: z.enum(["user", "api_key", "system"]),
+  id: z.string().nullable(),
+  name: z.string().meta({ examples: ["Zapier"] }),
+});
+
+const fieldChangeSchema = z.object({
+  from: z.union([z.string(), z.number(), z.null()]),
+  to: z.union([z.string(), z.number(), z.null()]),
+});
+
+export const leadDetailSchema = leadSchema
+  .extend({
+    notes: z
+      .array(z.object({ id: z.string(), body: z.string(), author: actorSchema, createdAt: timestamp }))
+      .meta({ description: "Newest first" }),
+    events: z
+      .array(
+        z.object({
+          id: z.string(),
+          type: z.string().meta({ description: "created or updated", examples: ["updated"] }),
+          changes: z
+            .object({ status: fieldChangeSchema, value: fieldChangeSchema, lossReason: fieldChangeSchema })
+            .partial()
+            .meta({ description: "Each changed field, before and after" }),
+          actor: actorSchema,
+          source: z.string().meta({ description: "api, app, import or system", examples: ["api"] }),
+          requestId: z.string().nullable().meta({ description: "The request that made the change" }),
+          note: z.object({ id: z.string(), body: z.string() }).nullable(),
+          createdAt: timestamp,
+        }),
+      )
+      .meta({ description: "The lead's history, newest first" }),
+  })
+  .meta({
+    description: "A lead with its notes and history",
+    examples: [
+      {
+        ...LEAD_EXAMPLE,
+        notes: [
+          {
+            id: "note_Qm3kV8sT1xZp0aLr",
+            body: "Signed the annual plan",
+            author: { type: "api_key", id: "key_5fGh2JkL9mNp3QrS", name: "Zapier" },
+            createdAt: "2026-11-26T14:40:31.855Z",
+          },
+        ],
+        events: [
+          {
+            id: "evt_Zt6yU1iO3pA8sD2f",
+            type: "updated",
+            changes: { status: { from: "qualified", to: "won" }, value: { from: 12000, to: 15000.5 } },
+            actor: { type: "api_key", id: "key_5fGh2JkL9mNp3QrS", name: "Zapier" },
+            source: "api",
+            requestId: "req_8fK2mQ9xLp3vN7tR4wYz",
+            note: { id: "note_Qm3kV8sT1xZp0aLr", body: "Signed the annual plan" },
+            createdAt: "2026-11-26T14:40:31.855Z",
+          },
+        ],
+      },
+    ],
+  });
+
+export const paginationSchema = z.object({
+  page: z.number().int().min(1),
+  limit: z.number().int().min(1),
+  total: z.number().int().min(0),
+  totalPages: z.number().int().min(1),
+  hasMore: z.boolean(),
+});
+
+/** `data` of a 200 reply to PATCH /api/leads. */
+export const updateLeadsReplySchema = z
+  .object({
+    leadId: z.string().meta({ description: "The first updated lead (oldest first)" }),
+    leadsUpdated: z.number().int().min(1).meta({ description: "How many leads matched" }),
+    leadIds: z.array(z.string()),
+    leads: z.array(leadSchema).meta({ description: "The matched leads, as stored after the update" }),
+    message: z.string().meta({ examples: ["Lead updated", "Lead matched; nothing to change", "3 of 4 leads updated"] }),
+  })
+  .meta({
+    examples: [
+      { leadId: LEAD_EXAMPLE.id, leadsUpdated: 1, leadIds: [LEAD_EXAMPLE.id], leads: [LEAD_EXAMPLE], message: "Lead updated" },
+    ],
+  });
+
+export type UpdateLeadsReply = z.input<typeof updateLeadsReplySchema>;
+
+// Compile-time checks: the serializers that are not typed from these schemas must produce exactly
+// what the schemas (and so the OpenAPI document) say. A change on either side fails `tsc`.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const detailMatches: Same<LeadDetailDto, z.output<typeof leadDetailSchema>> = true;
+const paginationMatches: Same<Pagination, z.output<typeof paginationSchema>> = true;
+void detailMatches;
+void paginationMatches;

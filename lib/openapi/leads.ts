@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { successEnvelope } from "@/lib/api/envelope";
+import { leadDetailSchema, leadSchema, paginationSchema, updateLeadsReplySchema } from "@/lib/leads/replies";
+import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
+import { apiKeyOperation, successResponse } from "./components";
+import { queryParameters } from "./json-schema";
+import type { ApiSection } from "./section";
+
+/** The Leads API in the OpenAPI document: every schema comes from the zod schemas the routes use. */
+
+const TAG = "Leads";
+
+/** Descriptions of query parameters that their schemas do not carry themselves. */
+const LIST_QUERY_DESCRIPTIONS: Record<string, string> = {
+  search: "Substring of name, e-mail or phone (case-insensitive)",
+  status: "One or more statuses, comma-separated: `open,qualified`",
+  email: "Exact match on the normalised e-mail",
+  phone: "Exact match on the normalised phone (E.164)",
+  sort: "`createdAt`, `updatedAt`, `value` or `name`, with `:asc` or `:desc`; default `createdAt:desc`",
+  limit: "Page size: default 50, at most 100",
+  page: "Page number, from 1",
+};
+
+export const leadsSection: ApiSection = {
+  tags: [
+    {
+      name: TAG,
+      description:
+        "Create, update, list and read leads. Every change is recorded in the lead's history with your key as its author.",
+    },
+  ],
+  requestSchemas: {
+    UpdateLeadsRequest: updateLeadsBodySchema,
+    CreateLeadRequest: createLeadBodySchema,
+  },
+  replySchemas: {
+    Lead: leadSchema,
+    LeadDetail: leadDetailSchema,
+    Pagination: paginationSchema,
+    UpdateLeadsResult: updateLeadsReplySchema,
+    UpdateLeadsReply: successEnvelope(updateLeadsReplySchema),
+    CreateLeadReply: successEnvelope(leadSchema),
+    ListLeadsReply: successEnvelope(z.array(leadSchema), { pagination: paginationSchema }),
+    LeadDetailReply: successEnvelope(leadDetailSchema),
+  },
+  paths: {
+    "/api/leads": {
+      patch: apiKeyOperation({
+        operationId: "updateLeads",
+        summary: "Update leads",
+        description:
+          "Matches leads by `id`, `email` or `phone` (the highest-priority identifier present is the only one used) and " +
+          "sets status, value, loss reason and a note. A client written for the common lead-tracking \"Update Lead\" API " +
+          "works unchanged. Several matches (by e-mail or phone) are all updated in one transaction when the organization " +
+          "allows bulk updates; otherwise `409 CONFLICT` with `details.matchCount`, and nothing is written. A match that " +
+          "changes nothing still answers `200` and writes no history.",
+        tags: [TAG],
+        idempotent: true,
+        requestBody: { schemaName: "UpdateLeadsRequest" },
+        responses: {
+          200: successResponse("The matched leads, as stored after the update.", "UpdateLeadsReply", updateLeadsReplySchema, {
+            idempotent: true,
+          }),
+        },
+        errors: {
+          400: undefined,
+          404: "No lead of your organization matches.",
+          409:
+            "Several leads match and the organization does not allow bulk updates (`details.matchCount`), " +
+            "or a request with the same Idempotency-Key is still running.",
+          413: undefined,
+          422: undefined,
+        },
+      }),
+      post: apiKeyOperation({
+        operationId: "createLead",
+        summary: "Create a lead",
+        description:
+          "Needs at least one of `name`, `email` or `phone`. The same `status`, `value`, `note` and `lossReason` rules as " +
+          "PATCH; `status` may also be `open` (the default). Duplicates by e-mail are allowed.",
+        tags: [TAG],
+        idempotent: true,
+        requestBody: { schemaName: "CreateLeadRequest" },
+        responses: {
+          201: successResponse("The new lead.", "CreateLeadReply", leadSchema, { idempotent: true }),
+        },
+        errors: {
+          400: undefined,
+          409: "A request with the same Idempotency-Key is still running.",
+          413: undefined,
+          422: undefined,
+        },
+      }),
+      get: apiKeyOperation({
+        operationId: "listLeads",
+        summary: "List leads",
+        description: "One page of your organization's leads, filtered and sorted; `meta.pagination` tells where you are.",
+        tags: [TAG],
+        parameters: queryParameters(listLeadsQuerySchema, LIST_QUERY_DESCRIPTIONS),
+        responses: {
+          200: successResponse("One page of leads.", "ListLeadsReply", z.array(leadSchema).meta({ examples: [leadExamples()] }), {
+            extraMeta: { pagination: { page: 1, limit: 50, total: 1, totalPages: 1, hasMore: false } },
+          }),
+        },
+        errors: { 400: undefined },
+      }),
+    },
+    "/api/leads/{id}": {
+      get: apiKeyOperation({
+        operationId: "getLead",
+        summary: "Get a lead with its history",
+        description: "The lead plus its notes and events (every change: who, when, from where, before and after), newest first.",
+        tags: [TAG],
+        parameters: [
+          { name: "id", in: "path", required: true, description: "The lead's id", schema: { type: "string" }, example: "lead_3A899r3mOWj5vPfM" },
+        ],
+        responses: {
+          200: successResponse("The lead with its notes and events.", "LeadDetailReply", leadDetailSchema),
+        },
+        errors: { 404: "No lead with this id in your organization." },
+      }),
+    },
+  },
+};
+
+function leadExamples(): unknown[] {
+  return (z.globalRegistry.get(leadSchema)?.examples as unknown[] | undefined) ?? [];
+}
