@@ -52,11 +52,12 @@ async function main(): Promise<number> {
     let failed = false;
     if (only !== "e2e") {
       log("Vitest: unit, integration and HTTP tests");
-      failed ||= spawnSync(bin("vitest"), ["run", ...positionals], { stdio: "inherit", env }).status !== 0;
+      // Both halves always run, so one failing half does not hide the other's results.
+      if (spawnSync(bin("vitest"), ["run", ...positionals], { stdio: "inherit", env }).status !== 0) failed = true;
     }
     if (only !== "vitest") {
       log("Playwright: browser tests in Chromium");
-      failed ||= spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env }).status !== 0;
+      if (spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env }).status !== 0) failed = true;
     }
     return failed ? 1 : 0;
   } finally {
