@@ -158,7 +158,7 @@ async function listLeads(key: string | undefined, searchParams: URLSearchParams)
   const apiKey = await authenticate(pool, key);
   const parsed = listLeadsQuerySchema.safeParse(Object.fromEntries(searchParams.entries()));
   if (!parsed.success) throw new HttpError(400, "VALIDATION_ERROR", parsed.error.issues[0]?.message ?? "Invalid request");
-  const query = parsed.data;
+  const query = { ...parsed.data, page: parsed.data.page ?? 1 };
   const params: unknown[] = [apiKey.organizationId];
   const where = [`"organizationId" = $1`];
   if (query.status?.length) {
