@@ -1,8 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Suspense } from "react";
-import { LeadsList, LeadsListSkeleton } from "@/components/leads/leads-list";
+import { LeadsList } from "@/components/leads/leads-list";
 import { leadsQueryKey, readView, viewToApiQuery, type LeadsPage as LeadsPageData } from "@/components/leads/leads-query";
 import { buttonPrimary } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
@@ -45,11 +44,10 @@ export default async function LeadsPage({ searchParams }: PageProps<"/leads">) {
           New lead
         </Link>
       </div>
+      {/* No Suspense boundary: the page is rendered per request (it reads the session), so the list's
+          URL state is there on the server and the first paint is the list itself, never a skeleton. */}
       <HydrationBoundary state={dehydrate(queryClient)}>
-        {/* The list reads its state from the URL, which needs a Suspense boundary. */}
-        <Suspense fallback={<LeadsListSkeleton />}>
-          <LeadsList />
-        </Suspense>
+        <LeadsList />
       </HydrationBoundary>
     </div>
   );
