@@ -86,16 +86,18 @@ const isNewerOrSame = (x: { createdAt: Date; id: string }, c: HistoryCursor) =>
  * more than a page to know whether more are left; the page then ends where the first full list ends,
  * and the other list is cut there too, so the next page continues both without a gap.
  */
-async function readHistory(organizationId: string, leadId: string, cursor: HistoryCursor | null): Promise<LeadHistoryPage> {
+async function readHistory(leadId: string, cursor: HistoryCursor | null): Promise<LeadHistoryPage> {
   const take = HISTORY_PAGE_SIZE + 1;
+  // By lead only (served by (leadId, createdAt DESC, id DESC)): the callers read the lead in the
+  // organization at the same time and answer 404 before any of this is returned.
   const [notes, events] = await Promise.all([
     prisma.leadNote.findMany({
-      where: { leadId, organizationId, ...olderThan(cursor) },
+      where: { leadId, ...olderThan(cursor) },
       orderBy: newestFirst,
       take,
       include: { authorUser: { select: { name: true } }, authorApiKey: { select: { name: true } } },
     }),
-    prisma.leadEvent.findMany({ where: { leadId, organizationId, ...olderThan(cursor) }, orderBy: newestFirst, take }),
+    prisma.leadEvent.findMany({ where: { leadId, ...olderThan(cursor) }, orderBy: newestFirst, take }),
   ]);
 
   // The oldest entry each full list can vouch for; the page ends at the newer of the two.
@@ -147,7 +149,7 @@ async function readHistory(organizationId: string, leadId: string, cursor: Histo
 export async function getLeadOrThrow(organization: Pick<OrganizationSettings, "id">, leadId: string): Promise<LeadDetailDto> {
   const [lead, history] = await Promise.all([
     prisma.lead.findFirst({ where: { id: leadId, organizationId: organization.id } }),
-    readHistory(organization.id, leadId, null),
+    readHistory(leadId, null),
   ]);
   if (!lead) throw new AppError("NOT_FOUND", "Lead not found");
   return { ...serializeLead(lead), notes: history.notes, events: history.events, historyCursor: history.nextCursor };
@@ -162,7 +164,7 @@ export async function getLeadHistoryOrThrow(
   const position = cursor ? decodeHistoryCursor(cursor) : null;
   const [lead, history] = await Promise.all([
     prisma.lead.findFirst({ where: { id: leadId, organizationId: organization.id }, select: { id: true } }),
-    readHistory(organization.id, leadId, position),
+    readHistory(leadId, position),
   ]);
   if (!lead) throw new AppError("NOT_FOUND", "Lead not found");
   return history;
