@@ -56,6 +56,26 @@ test.describe("lead page", () => {
     await expect(page.getByTestId("lead-value")).toHaveText("$2,500.50");
   });
 
+  test("a long timeline shows the newest entries and loads older ones on demand", async ({ signedInPage: page, request, apiKey }) => {
+    const lead = await createLeadViaApi(request, apiKey, { name: `Long Timeline ${unique()}` });
+    for (let i = 1; i <= 55; i++) {
+      const response = await request.patch("/api/leads", { headers: { "X-API-KEY": apiKey.plaintext }, data: { id: lead.id, note: `Call number ${i}` } });
+      expect(response.status()).toBe(200);
+    }
+    await page.goto(`/leads/${lead.id}`);
+    const entries = page.getByTestId("timeline-entry");
+    await expect(entries.first()).toContainText("Call number 55");
+    await expect(entries).toHaveCount(50);
+    await expect(page.getByTestId("timeline")).not.toContainText("created the lead");
+
+    await page.getByRole("button", { name: "Load older" }).click();
+    await expect(entries).toHaveCount(56);
+    await expect(entries.last()).toContainText("created the lead");
+    await expect(entries.nth(54)).toContainText("Call number 1");
+    await expect(page.getByRole("button", { name: "Load older" })).toHaveCount(0);
+    await expectAccessible(page);
+  });
+
   test("a stale form is refused: the user sees what changed, the form refreshes, the note is kept", async ({
     signedInPage: page,
     request,

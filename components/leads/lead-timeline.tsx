@@ -1,8 +1,13 @@
+"use client";
+
+import { ApiError } from "@/components/api-client";
 import { formatMoney, STATUS_LABELS, FIELD_LABELS } from "@/components/format";
 import { LocalTime } from "@/components/local-time";
-import type { ActorDto, LeadDetailDto } from "@/lib/leads/get-lead";
+import { buttonSecondary } from "@/components/ui/styles";
+import type { ActorDto, LeadHistoryPage } from "@/lib/leads/get-lead";
 import type { FieldChange, LeadDiff } from "@/lib/leads/plan-update";
 import type { LeadStatusValue } from "@/lib/leads/normalize";
+import { useLeadHistory } from "./lead-history-query";
 
 interface TimelineItem {
   id: string;
@@ -29,7 +34,7 @@ function describeValue(field: string, value: FieldChange["from"], currency: stri
 }
 
 /** Events (each with the note written in the same change) and any note without an event, newest first. */
-function timelineItems(lead: LeadDetailDto): TimelineItem[] {
+function timelineItems(lead: Pick<LeadHistoryPage, "notes" | "events">): TimelineItem[] {
   const items: TimelineItem[] = lead.events.map((e) => ({
     id: e.id,
     kind: e.type === "created" ? "created" : "updated",
@@ -54,10 +59,15 @@ function headline(item: TimelineItem): string {
   return item.note ? "updated the lead and added a note" : "updated the lead";
 }
 
-export function LeadTimeline({ lead }: { lead: LeadDetailDto }) {
-  const items = timelineItems(lead);
+/** The lead's timeline: the newest entries from the server, older ones loaded on demand. */
+export function LeadTimeline({ leadId, currency, newest }: { leadId: string; currency: string; newest: LeadHistoryPage }) {
+  const history = useLeadHistory(leadId, newest);
+  const pages = history.data?.pages ?? [newest];
+  const items = timelineItems({ notes: pages.flatMap((p) => p.notes), events: pages.flatMap((p) => p.events) });
+  const lead = { currency };
   if (items.length === 0) return <p className="mt-4 text-sm text-slate-600">No activity yet.</p>;
   return (
+    <>
     <ol className="mt-4 space-y-0" aria-label="Changes and notes, newest first" data-testid="timeline">
       {items.map((item) => {
         const changes = Object.entries(item.changes).filter((entry): entry is [string, FieldChange] => entry[1] !== undefined);
@@ -101,5 +111,23 @@ export function LeadTimeline({ lead }: { lead: LeadDetailDto }) {
         );
       })}
     </ol>
+    {history.hasNextPage ? (
+      <div className="mt-6 space-y-2">
+        <button
+          type="button"
+          className={buttonSecondary}
+          disabled={history.isFetchingNextPage}
+          onClick={() => void history.fetchNextPage()}
+        >
+          {history.isFetchingNextPage ? "Loading older…" : "Load older"}
+        </button>
+        {history.isFetchNextPageError ? (
+          <p role="alert" className="text-sm text-red-700">
+            {history.error instanceof ApiError ? history.error.message : "The older entries could not be loaded. Try again."}
+          </p>
+        ) : null}
+      </div>
+    ) : null}
+    </>
   );
 }

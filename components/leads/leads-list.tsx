@@ -11,7 +11,18 @@ import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, inputClass, labelClass, linkClass } from "@/components/ui/styles";
 import { LEAD_STATUSES } from "@/lib/leads/normalize";
-import { DEFAULT_SORT, fetchLeads, readView, SORT_OPTIONS, viewToQuery, type LeadsView } from "./leads-query";
+import {
+  DEFAULT_SORT,
+  fetchLeads,
+  fetchLeadsSummary,
+  firstPage,
+  leadsQueryKey,
+  leadsSummaryKey,
+  readView,
+  SORT_OPTIONS,
+  viewToQuery,
+  type LeadsView,
+} from "./leads-query";
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -54,14 +65,21 @@ export function LeadsList() {
       const { view: current, navigate: go } = latest.current;
       if (searchInput.trim() === current.search.trim()) return;
       setSyncedSearch(searchInput.trim());
-      go({ ...current, search: searchInput, page: 1 }, "replace");
+      go({ ...firstPage(current), search: searchInput }, "replace");
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(searchTimer.current);
   }, [searchInput]);
 
+  // The first page arrives rendered and hydrated from the server (app/(app)/leads/page.tsx): no skeleton on a normal load.
   const query = useQuery({
-    queryKey: ["leads", view],
+    queryKey: leadsQueryKey(view),
     queryFn: ({ signal }) => fetchLeads(view, signal),
+    placeholderData: keepPreviousData,
+  });
+  // The total value comes on its own, so the page never waits for a sum over every matching lead.
+  const summary = useQuery({
+    queryKey: leadsSummaryKey(view),
+    queryFn: ({ signal }) => fetchLeadsSummary(view, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -78,7 +96,7 @@ export function LeadsList() {
         onSubmit={(e) => {
           e.preventDefault();
           setSyncedSearch(searchInput.trim());
-          navigate({ ...view, search: searchInput, page: 1 }, "replace");
+          navigate({ ...firstPage(view), search: searchInput }, "replace");
         }}
       >
         <div className="space-y-1.5">
@@ -102,7 +120,7 @@ export function LeadsList() {
           <select
             id={`${ids}-status`}
             value={view.status}
-            onChange={(e) => navigate({ ...view, status: e.target.value as LeadsView["status"], page: 1 }, "push")}
+            onChange={(e) => navigate({ ...firstPage(view), status: e.target.value as LeadsView["status"] }, "push")}
             className={inputClass()}
           >
             <option value="">All statuses</option>
@@ -120,7 +138,7 @@ export function LeadsList() {
           <select
             id={`${ids}-sort`}
             value={view.sort}
-            onChange={(e) => navigate({ ...view, sort: e.target.value, page: 1 }, "push")}
+            onChange={(e) => navigate({ ...firstPage(view), sort: e.target.value }, "push")}
             className={inputClass()}
           >
             {SORT_OPTIONS.map((o) => (
@@ -136,16 +154,27 @@ export function LeadsList() {
         {data ? (
           <>
             <p className="text-slate-700">
-              <span className="font-semibold text-slate-900">{data.pagination.total.toLocaleString("en-US")}</span>{" "}
+              {data.pagination.totalIsEstimate ? "about " : null}
+              <span className="font-semibold text-slate-900" data-testid="leads-total">
+                {data.pagination.total.toLocaleString("en-US")}
+              </span>{" "}
               {data.pagination.total === 1 ? "lead" : "leads"}
               {filtered ? " match" : ""}
               {updating ? <span className="ml-2 text-slate-600">Updating…</span> : null}
             </p>
             <p className="text-slate-700">
               Total value{filtered ? " of these leads" : ""}:{" "}
-              <span className="font-semibold text-slate-900" data-testid="total-value">
-                {formatMoney(data.totalValue, data.currency)}
-              </span>
+              {summary.data ? (
+                <span className="font-semibold text-slate-900" data-testid="total-value">
+                  {formatMoney(summary.data.totalValue, summary.data.currency)}
+                </span>
+              ) : summary.isError ? (
+                <span className="text-slate-600">not available</span>
+              ) : (
+                <span className="text-slate-600" aria-busy="true">
+                  adding up…
+                </span>
+              )}
             </p>
           </>
         ) : null}
@@ -168,14 +197,14 @@ export function LeadsList() {
           </p>
           <p className="mt-1 text-sm text-slate-600">
             {data.pagination.total > 0
-              ? `There are ${data.pagination.totalPages} pages.`
+              ? "The leads this link pointed to have moved; start again from the first page."
               : filtered
                 ? "Try another search or status."
                 : "Leads you create, or that arrive through the API, show up here."}
           </p>
           <div className="mt-4 flex justify-center gap-3">
             {data.pagination.total > 0 ? (
-              <Link href={hrefFor({ ...view, page: 1 })} className={buttonSecondary}>
+              <Link href={hrefFor(firstPage(view))} className={buttonSecondary}>
                 Go to the first page
               </Link>
             ) : null}
@@ -185,7 +214,7 @@ export function LeadsList() {
                 className={buttonSecondary}
                 onClick={() => {
                   setSearchInput("");
-                  navigate({ search: "", status: "", sort: view.sort, page: 1 }, "push");
+                  navigate({ search: "", status: "", sort: view.sort, cursor: "", page: 1 }, "push");
                 }}
               >
                 Clear search and filter
@@ -200,7 +229,8 @@ export function LeadsList() {
         <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm transition-opacity ${updating ? "opacity-60" : ""}`} aria-busy={updating}>
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">
-              Leads, {SORT_OPTIONS.find((o) => o.value === view.sort)?.label.toLowerCase() ?? DEFAULT_SORT}, page {data.pagination.page} of{" "}
+              Leads, {SORT_OPTIONS.find((o) => o.value === view.sort)?.label.toLowerCase() ?? DEFAULT_SORT}, page {view.page} of{" "}
+              {data.pagination.totalIsEstimate ? "about " : ""}
               {data.pagination.totalPages}
             </caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
@@ -240,14 +270,15 @@ export function LeadsList() {
         </div>
       )}
 
-      {data && data.pagination.totalPages > 1 ? (
+      {data && (data.pagination.hasMore || view.cursor || view.page > 1) ? (
         <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
-          <p className="text-slate-700">
-            Page {data.pagination.page.toLocaleString("en-US")} of {data.pagination.totalPages.toLocaleString("en-US")}
+          <p className="text-slate-700" data-testid="page-position">
+            Page {view.page.toLocaleString("en-US")} of {data.pagination.totalIsEstimate ? "about " : ""}
+            {Math.max(view.page, data.pagination.totalPages).toLocaleString("en-US")}
           </p>
           <div className="flex gap-2">
-            {view.page > 1 ? (
-              <Link href={hrefFor({ ...view, page: view.page - 1 })} scroll={false} className={buttonSecondary} rel="prev">
+            {view.page > 1 || view.cursor ? (
+              <Link href={hrefFor(previousView(view, data.pagination.prevCursor))} scroll={false} className={buttonSecondary} rel="prev">
                 Previous
               </Link>
             ) : (
@@ -255,8 +286,13 @@ export function LeadsList() {
                 Previous
               </span>
             )}
-            {data.pagination.hasMore ? (
-              <Link href={hrefFor({ ...view, page: view.page + 1 })} scroll={false} className={buttonSecondary} rel="next">
+            {data.pagination.hasMore && data.pagination.nextCursor ? (
+              <Link
+                href={hrefFor({ ...view, cursor: data.pagination.nextCursor, page: view.page + 1 })}
+                scroll={false}
+                className={buttonSecondary}
+                rel="next"
+              >
                 Next
               </Link>
             ) : (
@@ -269,6 +305,12 @@ export function LeadsList() {
       ) : null}
     </div>
   );
+}
+
+/** The page before: by its cursor, or the first page itself (which needs none). */
+function previousView(view: LeadsView, prevCursor: string | null): LeadsView {
+  if (!prevCursor || view.page <= 2) return firstPage(view);
+  return { ...view, cursor: prevCursor, page: view.page - 1 };
 }
 
 function LeadsTableSkeleton() {

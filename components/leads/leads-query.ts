@@ -8,6 +8,9 @@ export interface LeadsView {
   search: string;
   status: LeadStatusValue | "";
   sort: string;
+  /** Where the page starts (from the previous page's next/prev cursor); absent on the first page. */
+  cursor: string;
+  /** Page number shown to the user; with no cursor, an offset page of an old shared link. */
   page: number;
 }
 
@@ -33,9 +36,13 @@ export function readView(params: URLSearchParams): LeadsView {
     search: params.get("search") ?? "",
     status: STATUSES.has(status) ? (status as LeadStatusValue) : "",
     sort: SORT_OPTIONS.some((o) => o.value === sort) ? sort : DEFAULT_SORT,
+    cursor: params.get("cursor") ?? "",
     page: Number.isInteger(page) && page >= 1 ? page : 1,
   };
 }
+
+/** The view of the first page with the same search, filter and sort. */
+export const firstPage = (view: LeadsView): LeadsView => ({ ...view, cursor: "", page: 1 });
 
 /** The URL query of a view; defaults are left out so shared links stay short. */
 export function viewToQuery(view: LeadsView): string {
@@ -43,19 +50,48 @@ export function viewToQuery(view: LeadsView): string {
   if (view.search.trim()) params.set("search", view.search.trim());
   if (view.status) params.set("status", view.status);
   if (view.sort !== DEFAULT_SORT) params.set("sort", view.sort);
+  if (view.cursor) params.set("cursor", view.cursor);
   if (view.page > 1) params.set("page", String(view.page));
   return params.toString();
 }
 
+/** What the list route is asked for a view: the page number only without a cursor (old links). */
+export function viewToApiQuery(view: LeadsView): Record<string, string> {
+  const query: Record<string, string> = { limit: String(PAGE_SIZE) };
+  if (view.search.trim()) query.search = view.search.trim();
+  if (view.status) query.status = view.status;
+  if (view.sort !== DEFAULT_SORT) query.sort = view.sort;
+  if (view.cursor) query.cursor = view.cursor;
+  else if (view.page > 1) query.page = String(view.page);
+  return query;
+}
+
+/** The view's filter only: the total value does not change from page to page. */
+export function filterOf(view: LeadsView): Record<string, string> {
+  const { search, status } = viewToApiQuery(firstPage(view));
+  return { ...(search ? { search } : {}), ...(status ? { status } : {}) };
+}
+
+export const leadsQueryKey = (view: LeadsView) => ["leads", viewToApiQuery(view)] as const;
+export const leadsSummaryKey = (view: LeadsView) => ["leads-summary", filterOf(view)] as const;
+
 export interface LeadsPage {
   leads: LeadDto[];
   pagination: Pagination;
+  currency: string;
+}
+
+export interface LeadsSummary {
   totalValue: number;
   currency: string;
 }
 
 export async function fetchLeads(view: LeadsView, signal?: AbortSignal): Promise<LeadsPage> {
-  const query = new URLSearchParams(viewToQuery(view));
-  query.set("limit", String(PAGE_SIZE));
+  const query = new URLSearchParams(viewToApiQuery(view));
   return apiRequest<LeadsPage>("GET", `/api/app/leads?${query.toString()}`, undefined, signal);
+}
+
+export async function fetchLeadsSummary(view: LeadsView, signal?: AbortSignal): Promise<LeadsSummary> {
+  const query = new URLSearchParams(filterOf(view));
+  return apiRequest<LeadsSummary>("GET", `/api/app/leads/summary?${query.toString()}`, undefined, signal);
 }

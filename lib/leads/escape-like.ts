@@ -1,7 +1,4 @@
-/**
- * Escapes LIKE/ILIKE wildcards so that search treats `%`, `_` and `\` as the characters they are.
- * PostgreSQL's default escape character is the backslash, which Prisma's `contains` keeps.
- */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Escapes LIKE/ILIKE wildcards (`%`, `_`) and the escape character (`\`) so a search term matches literally. */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

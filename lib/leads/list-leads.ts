@@ -1,86 +1,170 @@
+import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { validationError } from "@/lib/errors";
-import { escapeLike } from "./escape-like";
-import { normalizeEmail, normalizePhone, phoneDigits } from "./normalize";
+import {
+  boundedCountSql,
+  decodeCursor,
+  encodeCursor,
+  estimateSql,
+  EXACT_TOTAL_LIMIT,
+  leadFilterSql,
+  NULLABLE,
+  roundUpToTwoDigits,
+  segmentCountSql,
+  segmentPageSql,
+  segmentsFrom,
+  sortKeyOf,
+  sortName,
+  type Cursor,
+  type Segment,
+  type SortField,
+} from "./list-query";
 import type { ListLeadsQuery } from "./schemas";
-import { serializeLead, type LeadDto } from "./serialize";
+import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
+
+export { EXACT_TOTAL_LIMIT } from "./list-query";
+
+/**
+ * The leads list at any size: keyset (cursor) pages read in index order, `page` (offset) kept for
+ * existing clients up to a bounded depth, and a total that is exact up to EXACT_TOTAL_LIMIT matches
+ * and an estimate above it. No query here reads more rows than a page, the page's offset, or
+ * EXACT_TOTAL_LIMIT + 1 index entries. Plans at 1M leads: docs/performance.md.
+ */
 
 export interface Pagination {
-  page: number;
+  /** Page number of an offset (`page`) request; null when the page was reached by cursor. */
+  page: number | null;
   limit: number;
+  /** Exact while the filter matches at most 10,000 leads; else an estimate (totalIsEstimate). */
   total: number;
+  totalIsEstimate: boolean;
   totalPages: number;
   hasMore: boolean;
+  /** Cursor of the page after this one (null on the last page). */
+  nextCursor: string | null;
+  /** Cursor of the page before this one (null on the first page). */
+  prevCursor: string | null;
 }
 
 export interface ListLeadsResult {
   leads: LeadDto[];
   pagination: Pagination;
-  /** Sum of the values of every lead the filter matches (not only this page), when asked for. */
-  totalValue?: number;
 }
 
-export function buildLeadWhere(organization: OrganizationSettings, query: ListLeadsQuery): Prisma.LeadWhereInput {
-  const where: Prisma.LeadWhereInput = { organizationId: organization.id };
-  if (query.status?.length) where.status = { in: query.status };
-  if (query.email !== undefined) {
-    const email = normalizeEmail(query.email);
-    if (!email.ok) throw validationError([{ field: "email", message: email.message }]);
-    where.emailNormalized = email.value;
+/**
+ * Up to `take` leads in the order of the segments, starting strictly after `from` (in the reading
+ * direction) and skipping `offset` leads first.
+ */
+async function readSegments(
+  where: Prisma.Sql,
+  field: SortField,
+  segments: Segment[],
+  from: Cursor | null,
+  take: number,
+  offset: number,
+): Promise<LeadRecord[]> {
+  // A cursor on a NULL key starts inside the NULL segment; on a value, in the values segment.
+  let start = 0;
+  if (from && NULLABLE.has(field)) start = segments.findIndex((s) => s.nulls === (from.key === null));
+  const rows: LeadRecord[] = [];
+  let skip = offset;
+  for (let i = start; i < segments.length && rows.length < take; i++) {
+    const segment = segments[i]!;
+    const after = i === start ? from : null;
+    const page = await prisma.$queryRaw<LeadRecord[]>(segmentPageSql(where, field, segment, after, take - rows.length, skip));
+    if (skip > 0 && page.length === 0) {
+      // The offset reaches past this segment: count it (bounded by the offset) and skip the rest in the next one.
+      const [counted] = await prisma.$queryRaw<{ n: number }[]>(segmentCountSql(where, field, segment, after, skip));
+      skip -= counted?.n ?? 0;
+      continue;
+    }
+    skip = 0;
+    rows.push(...page);
   }
-  if (query.phone !== undefined) {
-    const phone = normalizePhone(query.phone, organization.defaultPhoneCountry);
-    if (!phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
-    where.phoneNormalized = phone.value;
-  }
-  if (query.search !== undefined) {
-    // Each branch is served by a trigram index, so substring search stays an index scan.
-    const or: Prisma.LeadWhereInput[] = [
-      { name: { contains: escapeLike(query.search), mode: "insensitive" } },
-      { emailNormalized: { contains: escapeLike(query.search.toLowerCase()) } },
-    ];
-    const digits = phoneDigits(query.search);
-    if (digits.length >= 3) or.push({ phoneNormalized: { contains: digits } });
-    where.OR = or;
-  }
-  return where;
+  return rows;
 }
 
-function buildOrderBy(sort: ListLeadsQuery["sort"]): Prisma.LeadOrderByWithRelationInput[] {
-  const { field, direction } = sort;
-  const primary: Prisma.LeadOrderByWithRelationInput =
-    field === "value" || field === "name"
-      ? { [field]: { sort: direction, nulls: "last" } }
-      : { [field]: direction };
-  return [primary, { id: direction }];
+// ---------------------------------------------------------------------------------------------
+// Totals
+
+/** The number of matches, counted up to EXACT_TOTAL_LIMIT + 1 index entries; above that, the planner's estimate. */
+async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const [counted] = await prisma.$queryRaw<{ n: number }[]>(boundedCountSql(where));
+  const n = counted?.n ?? 0;
+  if (n <= EXACT_TOTAL_LIMIT) return { total: n, totalIsEstimate: false };
+  return { total: await estimateLeads(where), totalIsEstimate: true };
 }
 
-/** One page of the organization's leads. Counts with the same filter; never loads more than a page. */
-export async function listLeads(
-  organization: OrganizationSettings,
-  query: ListLeadsQuery,
-  options: { withTotalValue?: boolean } = {},
-): Promise<ListLeadsResult> {
-  const where = buildLeadWhere(organization, query);
-  // The count and the sum come from one scan of the filtered rows.
-  const [rows, totals] = await Promise.all([
-    prisma.lead.findMany({
-      where,
-      orderBy: buildOrderBy(query.sort),
-      skip: (query.page - 1) * query.limit,
-      take: query.limit,
-    }),
-    options.withTotalValue
-      ? prisma.lead.aggregate({ where, _count: { _all: true }, _sum: { value: true } }).then((a) => ({ total: a._count._all, sum: a._sum.value }))
-      : prisma.lead.count({ where }).then((total) => ({ total, sum: undefined })),
-  ]);
-  const { total, sum } = totals;
-  const totalPages = Math.max(1, Math.ceil(total / query.limit));
+/** The planner's row estimate for the filter (from the table's statistics), at least EXACT_TOTAL_LIMIT + 1, to two significant digits. */
+async function estimateLeads(where: Prisma.Sql): Promise<number> {
+  const [explained] = await prisma.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>(estimateSql(where));
+  const planned = explained?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
+  return roundUpToTwoDigits(Math.max(planned, EXACT_TOTAL_LIMIT + 1));
+}
+
+/** Sum of the values of every lead the filter matches (exact). The app fetches it apart from the page. */
+export async function leadsTotalValue(organization: OrganizationSettings, query: ListLeadsQuery): Promise<number> {
+  const where = leadFilterSql(organization, query);
+  const [row] = await prisma.$queryRaw<{ sum: string }[]>`SELECT coalesce(sum("value"), 0)::text AS "sum" FROM "Lead" WHERE ${where}`;
+  return Number(row?.sum ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One page of the organization's leads, by cursor or by (bounded) page number, with the filtered total. */
+export async function listLeads(organization: OrganizationSettings, query: ListLeadsQuery): Promise<ListLeadsResult> {
+  const where = leadFilterSql(organization, query);
+  const { field, direction } = query.sort;
+  const sort = sortName(query.sort);
+  const limit = query.limit;
+  const cursor = query.cursor !== undefined ? decodeCursor(query.cursor, query.sort) : null;
+  const page = cursor ? null : (query.page ?? 1);
+  const offset = page ? (page - 1) * limit : 0;
+
+  const cursorAt = (lead: LeadRecord | undefined, before: boolean) =>
+    lead ? encodeCursor({ sort, key: sortKeyOf(field, lead), id: lead.id, before }) : null;
+
+  const countPromise = countLeads(where);
+  // A failed page must not leave the count's rejection unhandled.
+  countPromise.catch(() => undefined);
+
+  let rows: LeadRecord[];
+  let hasMore: boolean;
+  let hasPrevious: boolean;
+  if (cursor?.before) {
+    // Backwards from the cursor, then put back in the list's order.
+    const back = await readSegments(where, field, segmentsFrom(field, direction, true), cursor, limit + 1, 0);
+    if (back.length <= limit) {
+      // Back at the start of the list: show the first page, whole.
+      rows = await readSegments(where, field, segmentsFrom(field, direction, false), null, limit + 1, 0);
+      hasPrevious = false;
+      hasMore = rows.length > limit;
+      rows = rows.slice(0, limit);
+    } else {
+      rows = back.slice(0, limit).reverse();
+      hasPrevious = true;
+      hasMore = true;
+    }
+  } else {
+    rows = await readSegments(where, field, segmentsFrom(field, direction, false), cursor, limit + 1, offset);
+    hasMore = rows.length > limit;
+    rows = rows.slice(0, limit);
+    hasPrevious = cursor !== null || offset > 0;
+  }
+
+  const { total, totalIsEstimate } = await countPromise;
   return {
     leads: rows.map(serializeLead),
-    pagination: { page: query.page, limit: query.limit, total, totalPages, hasMore: query.page * query.limit < total },
-    ...(sum !== undefined ? { totalValue: Number(sum?.toString() ?? 0) } : {}),
+    pagination: {
+      page,
+      limit,
+      total,
+      totalIsEstimate,
+      totalPages: Math.max(1, Math.ceil(total / limit)),
+      hasMore,
+      nextCursor: hasMore ? cursorAt(rows.at(-1), false) : null,
+      prevCursor: hasPrevious ? cursorAt(rows[0], true) : null,
+    },
   };
 }

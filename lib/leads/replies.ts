@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LeadDetailDto } from "./get-lead";
+import type { LeadDetailDto, LeadHistoryPage } from "./get-lead";
 import type { Pagination } from "./list-leads";
 import { LEAD_STATUSES } from "./normalize";
 
@@ -65,28 +65,41 @@ const fieldChangeSchema = z.object({
   to: z.union([z.string(), z.number(), z.null()]),
 });
 
+const noteListSchema = z.array(z.object({ id: z.string(), body: z.string(), author: actorSchema, createdAt: timestamp }));
+
+const eventListSchema = z.array(
+  z.object({
+    id: z.string(),
+    type: z.string().meta({ description: "created or updated", examples: ["updated"] }),
+    changes: z
+      .object({ status: fieldChangeSchema, value: fieldChangeSchema, lossReason: fieldChangeSchema })
+      .partial()
+      .meta({ description: "Each changed field, before and after" }),
+    actor: actorSchema,
+    source: z.string().meta({ description: "api, app, import or system", examples: ["api"] }),
+    requestId: z.string().nullable().meta({ description: "The request that made the change" }),
+    note: z.object({ id: z.string(), body: z.string() }).nullable(),
+    createdAt: timestamp,
+  }),
+);
+
+/** `data` of GET /api/leads/{id}/history: one older stretch of the lead's history. */
+export const leadHistoryPageSchema = z
+  .object({
+    notes: noteListSchema.meta({ description: "Newest first" }),
+    events: eventListSchema.meta({ description: "Newest first" }),
+    nextCursor: z.string().nullable().meta({ description: "Reads the stretch before this one; null when nothing older is left" }),
+  })
+  .meta({ description: "One page of a lead's history" });
+
 export const leadDetailSchema = leadSchema
   .extend({
-    notes: z
-      .array(z.object({ id: z.string(), body: z.string(), author: actorSchema, createdAt: timestamp }))
-      .meta({ description: "Newest first" }),
-    events: z
-      .array(
-        z.object({
-          id: z.string(),
-          type: z.string().meta({ description: "created or updated", examples: ["updated"] }),
-          changes: z
-            .object({ status: fieldChangeSchema, value: fieldChangeSchema, lossReason: fieldChangeSchema })
-            .partial()
-            .meta({ description: "Each changed field, before and after" }),
-          actor: actorSchema,
-          source: z.string().meta({ description: "api, app, import or system", examples: ["api"] }),
-          requestId: z.string().nullable().meta({ description: "The request that made the change" }),
-          note: z.object({ id: z.string(), body: z.string() }).nullable(),
-          createdAt: timestamp,
-        }),
-      )
-      .meta({ description: "The lead's history, newest first" }),
+    notes: noteListSchema.meta({ description: "The newest notes (at most 50), newest first" }),
+    events: eventListSchema.meta({ description: "The newest history entries (at most 50), newest first" }),
+    historyCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Cursor for GET /api/leads/{id}/history: the older notes and events; null when there are none" }),
   })
   .meta({
     description: "A lead with its notes and history",
@@ -113,16 +126,20 @@ export const leadDetailSchema = leadSchema
             createdAt: "2026-11-26T14:40:31.855Z",
           },
         ],
+        historyCursor: null,
       },
     ],
   });
 
 export const paginationSchema = z.object({
-  page: z.number().int().min(1),
+  page: z.number().int().min(1).nullable().meta({ description: "Page number of a `page` request; null when the page was reached by cursor" }),
   limit: z.number().int().min(1),
-  total: z.number().int().min(0),
+  total: z.number().int().min(0).meta({ description: "Exact while the filter matches at most 10,000 leads; else an estimate" }),
+  totalIsEstimate: z.boolean().meta({ description: "True when `total` is the database's estimate (more than 10,000 matches)" }),
   totalPages: z.number().int().min(1),
   hasMore: z.boolean(),
+  nextCursor: z.string().nullable().meta({ description: "Send as `cursor` for the next page; null on the last page" }),
+  prevCursor: z.string().nullable().meta({ description: "Send as `cursor` for the previous page; null on the first page" }),
 });
 
 /** `data` of a 200 reply to PATCH /api/leads. */
@@ -147,5 +164,7 @@ export type UpdateLeadsReply = z.input<typeof updateLeadsReplySchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const detailMatches: Same<LeadDetailDto, z.output<typeof leadDetailSchema>> = true;
 const paginationMatches: Same<Pagination, z.output<typeof paginationSchema>> = true;
+const historyMatches: Same<LeadHistoryPage, z.output<typeof leadHistoryPageSchema>> = true;
 void detailMatches;
+void historyMatches;
 void paginationMatches;

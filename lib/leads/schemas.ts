@@ -202,8 +202,12 @@ export type LeadFormInput = z.output<typeof leadFormSchema>;
 
 export const LEAD_SORT_FIELDS = ["createdAt", "updatedAt", "value", "name"] as const;
 
+/** `page` reaches at most this many leads into a list (page × limit); further on, pages go by cursor. */
+export const MAX_PAGE_DEPTH = 10_000;
+
 /** Query of GET /api/leads and of the app's list. */
-export const listLeadsQuerySchema = z.object({
+export const listLeadsQuerySchema = z
+  .object({
   search: optionalString(200),
   status: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? v.split(",").map((s) => s.trim().toLowerCase()) : undefined),
@@ -226,10 +230,27 @@ export const listLeadsQuerySchema = z.object({
     (v) => (v === undefined || v === "" ? 50 : v),
     z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(100, { error: "must be at most 100" }),
   ),
+  /** Page number (offset paging, kept for existing clients); absent means the first page or the cursor's page. */
   page: z.preprocess(
-    (v) => (v === undefined || v === "" ? 1 : v),
-    z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(1_000_000),
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(1_000_000).optional(),
   ),
-});
+  /** Opaque cursor from meta.pagination.nextCursor or prevCursor. */
+  cursor: optionalString(1000, "cursor"),
+})
+  .superRefine((query, ctx) => {
+    if (query.cursor !== undefined && query.page !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["page"], message: "send either page or cursor, not both" });
+    } else if (query.page !== undefined && query.page * query.limit > MAX_PAGE_DEPTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["page"],
+        message: `page × limit must be at most ${MAX_PAGE_DEPTH.toLocaleString("en-US")}; to go further, follow meta.pagination.nextCursor with ?cursor=`,
+      });
+    }
+  });
 
 export type ListLeadsQuery = z.output<typeof listLeadsQuerySchema>;
+
+/** Query of GET /api/leads/{id}/history (and the app's): where the older entries start. */
+export const leadHistoryQuerySchema = z.object({ cursor: optionalString(1000, "cursor") });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { successEnvelope } from "@/lib/api/envelope";
-import { leadDetailSchema, leadSchema, paginationSchema, updateLeadsReplySchema } from "@/lib/leads/replies";
-import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
+import { leadDetailSchema, leadHistoryPageSchema, leadSchema, paginationSchema, updateLeadsReplySchema } from "@/lib/leads/replies";
+import { createLeadBodySchema, leadHistoryQuerySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
 import { apiKeyOperation, successResponse } from "./components";
 import { queryParameters } from "./json-schema";
 import type { ApiSection } from "./section";
@@ -18,7 +18,8 @@ const LIST_QUERY_DESCRIPTIONS: Record<string, string> = {
   phone: "Exact match on the normalised phone (E.164)",
   sort: "`createdAt`, `updatedAt`, `value` or `name`, with `:asc` or `:desc`; default `createdAt:desc`",
   limit: "Page size: default 50, at most 100",
-  page: "Page number, from 1",
+  page: "Page number, from 1 (page × limit at most 10,000; go further with `cursor`)",
+  cursor: "Opaque cursor from `meta.pagination.nextCursor` or `prevCursor`; not with `page`",
 };
 
 export const leadsSection: ApiSection = {
@@ -42,6 +43,8 @@ export const leadsSection: ApiSection = {
     CreateLeadReply: successEnvelope(leadSchema),
     ListLeadsReply: successEnvelope(z.array(leadSchema), { pagination: paginationSchema }),
     LeadDetailReply: successEnvelope(leadDetailSchema),
+    LeadHistoryPage: leadHistoryPageSchema,
+    LeadHistoryReply: successEnvelope(leadHistoryPageSchema),
   },
   paths: {
     "/api/leads": {
@@ -99,7 +102,9 @@ export const leadsSection: ApiSection = {
         parameters: queryParameters(listLeadsQuerySchema, LIST_QUERY_DESCRIPTIONS),
         responses: {
           200: successResponse("One page of leads.", "ListLeadsReply", z.array(leadSchema).meta({ examples: [leadExamples()] }), {
-            extraMeta: { pagination: { page: 1, limit: 50, total: 1, totalPages: 1, hasMore: false } },
+            extraMeta: {
+              pagination: { page: 1, limit: 50, total: 1, totalIsEstimate: false, totalPages: 1, hasMore: false, nextCursor: null, prevCursor: null },
+            },
           }),
         },
         errors: { 400: undefined },
@@ -118,6 +123,24 @@ export const leadsSection: ApiSection = {
           200: successResponse("The lead with its notes and events.", "LeadDetailReply", leadDetailSchema),
         },
         errors: { 404: "No lead with this id in your organization." },
+      }),
+    },
+    "/api/leads/{id}/history": {
+      get: apiKeyOperation({
+        operationId: "getLeadHistory",
+        summary: "Read older history of a lead",
+        description:
+          "The notes and events older than the ones `GET /api/leads/{id}` returned, newest first, one page at a time: " +
+          "start with its `historyCursor`, then follow `nextCursor` until it is null.",
+        tags: [TAG],
+        parameters: [
+          { name: "id", in: "path", required: true, description: "The lead's id", schema: { type: "string" }, example: "lead_3A899r3mOWj5vPfM" },
+          ...queryParameters(leadHistoryQuerySchema, { cursor: "`historyCursor` of the lead, or `nextCursor` of the previous page" }),
+        ],
+        responses: {
+          200: successResponse("One page of the lead's older notes and events.", "LeadHistoryReply", leadHistoryPageSchema),
+        },
+        errors: { 400: undefined, 404: "No lead with this id in your organization." },
       }),
     },
   },

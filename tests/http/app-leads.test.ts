@@ -17,20 +17,22 @@ beforeAll(async () => {
 });
 
 describe("GET /api/app/leads", () => {
-  it("adds the total value of every lead the filter matches, not only the page", async () => {
+  it("pages the filtered leads; the total value of every lead the filter matches comes from /summary", async () => {
     const reply = await api("GET", "/api/app/leads?status=won&limit=1", { cookie });
     expect(reply.status).toBe(200);
     expect(reply.body.data).toMatchObject({
-      totalValue: 300.75,
       currency: "USD",
-      pagination: { total: 3, limit: 1, totalPages: 3, hasMore: true },
+      pagination: { total: 3, totalIsEstimate: false, limit: 1, totalPages: 3, hasMore: true, nextCursor: expect.any(String) },
     });
-    const all = await api("GET", "/api/app/leads", { cookie });
-    expect(all.body.data).toMatchObject({ totalValue: 1300.75, pagination: { total: 4 } });
+    const summary = await api("GET", "/api/app/leads/summary?status=won", { cookie });
+    expect(summary.body.data).toEqual({ totalValue: 300.75, currency: "USD" });
+    const all = await api("GET", "/api/app/leads/summary", { cookie });
+    expect(all.body.data).toEqual({ totalValue: 1300.75, currency: "USD" });
   });
 
   it("needs a session, not an API key", async () => {
     expect((await api("GET", "/api/app/leads")).status).toBe(401);
     expect((await api("GET", "/api/app/leads", { key: org.apiKey })).status).toBe(401);
+    expect((await api("GET", "/api/app/leads/summary")).status).toBe(401);
   });
 });

@@ -103,7 +103,18 @@ describe("leadFormSchema", () => {
 
 describe("listLeadsQuerySchema", () => {
   it("has defaults", () => {
-    expect(listLeadsQuerySchema.parse({})).toMatchObject({ limit: 50, page: 1, sort: { field: "createdAt", direction: "desc" } });
+    const parsed = listLeadsQuerySchema.parse({});
+    expect(parsed).toMatchObject({ limit: 50, sort: { field: "createdAt", direction: "desc" } });
+    expect(parsed.page).toBeUndefined();
+    expect(parsed.cursor).toBeUndefined();
+  });
+  it("bounds page depth to 10,000 leads and refuses page with cursor", () => {
+    expect(listLeadsQuerySchema.safeParse({ page: "100", limit: "100" }).success).toBe(true);
+    const deep = listLeadsQuerySchema.safeParse({ page: "101", limit: "100" });
+    expect(deep.success).toBe(false);
+    expect(deep.error?.issues[0]).toMatchObject({ path: ["page"], message: expect.stringMatching(/cursor/) });
+    expect(listLeadsQuerySchema.safeParse({ page: "201" }).success).toBe(false);
+    expect(listLeadsQuerySchema.safeParse({ page: "2", cursor: "abc" }).success).toBe(false);
   });
   it("caps the limit at 100 and validates sort", () => {
     expect(listLeadsQuerySchema.safeParse({ limit: "101" }).success).toBe(false);

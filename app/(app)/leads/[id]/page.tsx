@@ -108,7 +108,7 @@ export default async function LeadPage({ params, searchParams }: PageProps<"/lea
           <h2 id="timeline-heading" className="text-base font-semibold">
             Timeline
           </h2>
-          <LeadTimeline lead={lead} />
+          <LeadTimeline leadId={lead.id} currency={lead.currency} newest={{ notes: lead.notes, events: lead.events, nextCursor: lead.historyCursor }} />
         </section>
       </div>
     </div>
