@@ -50,7 +50,9 @@ async function main(): Promise<number> {
     }
     if (only !== "vitest") {
       log("Playwright: browser tests in Chromium");
-      failed ||= spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env }).status !== 0;
+      // The fixtures create data through the services, whose modules are guarded by "server-only".
+      const nodeOptions = [process.env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" ");
+      failed ||= spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env: { ...env, NODE_OPTIONS: nodeOptions } }).status !== 0;
     }
     return failed ? 1 : 0;
   } finally {

@@ -2,7 +2,7 @@ import { formatMoney, STATUS_LABELS, FIELD_LABELS } from "@/components/format";
 import { LocalTime } from "@/components/local-time";
 import type { ActorDto, LeadDetailDto } from "@/lib/leads/get-lead";
 import type { FieldChange, LeadDiff } from "@/lib/leads/plan-update";
-import type { LeadStatusValue } from "@/lib/leads/normalize";
+import type { LeadStatus } from "@/lib/generated/prisma/enums";
 
 interface TimelineItem {
   id: string;
@@ -23,7 +23,7 @@ const SOURCE_LABELS: Record<string, string> = { app: "in the app", api: "through
 
 function describeValue(field: string, value: FieldChange["from"], currency: string): string {
   if (value === null || value === "") return "none";
-  if (field === "status" && typeof value === "string" && value in STATUS_LABELS) return STATUS_LABELS[value as LeadStatusValue];
+  if (field === "status" && typeof value === "string" && value in STATUS_LABELS) return STATUS_LABELS[value as LeadStatus];
   if (field === "value") return formatMoney(typeof value === "number" ? value : Number(value), currency);
   return String(value);
 }

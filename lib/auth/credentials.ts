@@ -1,4 +1,6 @@
+import "server-only";
 import { z } from "zod";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { prisma } from "@/lib/db/client";
 import { verifyPassword } from "@/lib/users/passwords";
 
@@ -14,7 +16,7 @@ export interface VerifiedUser {
   id: string;
   name: string;
   email: string;
-  role: "admin" | "sales";
+  role: Role;
   organizationId: string;
   sessionVersion: number;
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
@@ -33,6 +34,10 @@ export function buildLeadWhere(organization: OrganizationSettings, query: ListLe
     const phone = normalizePhone(query.phone, organization.defaultPhoneCountry);
     if (!phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
     where.phoneNormalized = phone.value;
+  }
+  if (query.requestId !== undefined) {
+    // The leads one request changed: every change writes an event carrying its request id.
+    where.events = { some: { organizationId: organization.id, requestId: query.requestId } };
   }
   if (query.search !== undefined) {
     // Each branch is served by a trigram index, so substring search stays an index scan.
