@@ -7,6 +7,7 @@
  *   npm run bench -- --leads 1000000         # the figures the targets are stated for
  *   npm run bench -- --duration 3 --warmup 1 # while developing
  */
+import "./lib/server-side";
 import { parseBenchOptions, USAGE } from "./bench/options";
 
 // The bench builds into its own folder so it never disturbs the build of a running `npm start`.

@@ -4,6 +4,7 @@
  *   2. browser tests (Playwright, Debian's Chromium) against the same build.
  * Options: --skip-build (reuse .next), --only=vitest|e2e, anything after `--` goes to the runner.
  */
+import "./lib/server-side";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";

@@ -6,6 +6,7 @@ import pg from "pg";
 import { env } from "@/lib/env";
 import { freePort, waitForHttp } from "../lib/http";
 import { startAppServer, startTempDatabase, type AppServer, type TempDatabase } from "../lib/test-environment";
+import { bulkTargets, runBulkCases } from "./bulk";
 import { runLoad, type LoadResult } from "./load";
 import type { BenchOptions } from "./options";
 import { createOrganization, FIRST, LAST, seedLeads, verifyNormalization } from "./seed";
@@ -258,8 +259,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
       results.push({ key: testCase.key, label: testCase.label, results: { leadline: lead, baseline: base } });
     }
 
+    log("Bulk: one PATCH per size, alone, in an organization of its own");
+    const bulk = await runBulkCases(db, leadline.url, log);
+
     printTable(results);
-    const targets = evaluateTargets(results, options, emailReferenceP50);
+    const targets = [...evaluateTargets(results, options, emailReferenceP50), ...bulkTargets(bulk)];
     console.log("\nTargets");
     for (const t of targets) console.log(`  ${t.met ? "met    " : "NOT MET"}  ${t.text}`);
     if (options.leads <= options.referenceLeads) {
