@@ -5,6 +5,7 @@ import { prisma } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone, type LeadStatusValue } from "@/lib/leads/normalize";
 import { planLeadUpdate } from "@/lib/leads/plan-update";
+import { importLeads } from "@/lib/leads/store";
 import { Decimal } from "@/lib/leads/store/record";
 import { hashPassword } from "@/lib/users/passwords";
 
@@ -199,9 +200,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
         });
       });
 
-      await tx.lead.createMany({ data: leads });
-      await tx.leadNote.createMany({ data: notes });
-      await tx.leadEvent.createMany({ data: events });
+      await importLeads(tx, { leads, notes, events });
     },
     { timeout: 60_000 },
   );

@@ -78,6 +78,19 @@ export async function writeLeadChanges(
   return new Map(written.map((lead) => [lead.id, lead]));
 }
 
+/**
+ * Inserts leads that come with their whole history (the demo data, imports): every column as
+ * given, in one transaction with the caller's other writes.
+ */
+export async function importLeads(
+  tx: StoreTx,
+  rows: { leads: Prisma.LeadCreateManyInput[]; notes: Prisma.LeadNoteCreateManyInput[]; events: Prisma.LeadEventCreateManyInput[] },
+): Promise<void> {
+  await tx.lead.createMany({ data: rows.leads });
+  await tx.leadNote.createMany({ data: rows.notes });
+  await tx.leadEvent.createMany({ data: rows.events });
+}
+
 /** Inserts a new lead with its note and event. */
 export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes: LeadNoteRow[]; events: LeadEventRow[] }): Promise<LeadRecord> {
   const { data } = lead;
