@@ -116,15 +116,18 @@ function overMaximum(matchCount: number, maxBulkMatches: number): AppError {
  * expected, more than the maximum. Locks at most one lead more than it accepts, so a refusal
  * never holds thousands of row locks; the exact count of a refused match is counted separately.
  */
-async function lockAccepted(tx: StoreTx, ctx: ActorContext, input: UpdateLeadsInput, key: LeadMatchKey): Promise<LeadRecord[]> {
-  const policy = policyFor(ctx, input.onMultiple);
-  if (policy.refusal) throw policy.refusal;
-  const maxBulkMatches = policy.bulk && key.column !== "id" ? await getMaxBulkMatches(ctx.organization.id) : 1;
+async function lockAccepted(
+  tx: StoreTx,
+  input: UpdateLeadsInput,
+  key: LeadMatchKey,
+  policy: { bulk: boolean; allowBulkUpdates: boolean; maxBulkMatches: number },
+): Promise<LeadRecord[]> {
+  const { maxBulkMatches } = policy;
   const matched = await lockMatchingLeads(tx, key, Math.max(maxBulkMatches, 1) + 1);
   if (matched.length === 0) throw new AppError("NOT_FOUND", "No lead matches the given identifier");
   if (matched.length === 1) return matched;
   const exact = () => (matched.length > maxBulkMatches ? countMatchingLeads(tx, key) : Promise.resolve(matched.length));
-  if (!policy.bulk) throw severalMatches(input.match, await exact(), ctx.organization.allowBulkUpdates);
+  if (!policy.bulk) throw severalMatches(input.match, await exact(), policy.allowBulkUpdates);
   if (matched.length > maxBulkMatches) throw overMaximum(await exact(), maxBulkMatches);
   return matched;
 }
@@ -142,9 +145,13 @@ function describe(changed: number, matched: number): string {
  */
 export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): Promise<UpdateLeadsResult> {
   const key = matchKey(ctx, input.match);
+  const policy = policyFor(ctx, input.onMultiple);
+  if (policy.refusal) throw policy.refusal;
+  // Read before the transaction: a second connection taken while holding one could starve the pool.
+  const maxBulkMatches = policy.bulk && key.column !== "id" ? await getMaxBulkMatches(ctx.organization.id) : 1;
   return inTransaction(
     async (tx) => {
-      const matched = await lockAccepted(tx, ctx, input, key);
+      const matched = await lockAccepted(tx, input, key, { bulk: policy.bulk, allowBulkUpdates: ctx.organization.allowBulkUpdates, maxBulkMatches });
       const [first] = matched;
       if (input.expectedVersion !== undefined && first && first.version !== input.expectedVersion) {
         throw new AppError("CONFLICT", "This lead was changed by someone else since you opened it", {

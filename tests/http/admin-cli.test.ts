@@ -46,7 +46,8 @@ describe("admin CLI", () => {
 
     expect(admin("revoke-api-key", "--org", slug, "--name", "Zapier").code).toBe(0);
     expect((await patchLeads(key, { id: lead.id, status: "lost" })).status).toBe(401);
-  });
+    // Five CLI processes in a row: each starts tsx and Prisma, which takes seconds on a busy machine.
+  }, 180_000);
 
   it("switches bulk updates on and off", async () => {
     const bulkSlug = `bulk-${uniqueSuffix()}`;
@@ -55,7 +56,7 @@ describe("admin CLI", () => {
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(true);
     expect(admin("set-bulk-updates", "--org", bulkSlug, "--off").code).toBe(0);
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(false);
-  });
+  }, 180_000);
 
   it.each([
     [["create-org"], /--name is required/],
