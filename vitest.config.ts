@@ -7,7 +7,8 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": path.resolve(import.meta.dirname),
-      // Vitest does not run under the react-server condition: modules marked server-only are tested here directly.
+      // Tests run on the server side: the guard that keeps database modules out of browser bundles
+      // resolves to its empty module here, as it does under Next.js's react-server condition.
       "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
     },
   },

@@ -1,12 +1,13 @@
 import Link from "next/link";
 import type { Route } from "next";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
 export interface NavUser {
   name: string;
   email: string;
-  role: "admin" | "sales";
+  role: Role;
   organizationName: string;
 }
 

@@ -1,4 +1,4 @@
-import type { LeadStatusValue } from "@/lib/leads/normalize";
+import type { LeadStatus } from "@/lib/generated/prisma/enums";
 
 /** Formatting shared by server and client components. A fixed locale keeps server and browser output identical. */
 
@@ -14,7 +14,7 @@ export function formatMoney(value: number | null, currency: string): string {
   return format.format(value);
 }
 
-export const STATUS_LABELS: Record<LeadStatusValue, string> = {
+export const STATUS_LABELS: Record<LeadStatus, string> = {
   open: "Open",
   qualified: "Qualified",
   won: "Won",

@@ -3,6 +3,7 @@
  * whether the app runs or not (it reuses a running embedded PostgreSQL). Calls the same services
  * as the app.
  */
+import "./lib/server-side";
 import { parseArgs } from "node:util";
 import { generatePrismaClient } from "./lib/build";
 import type { Database } from "@/lib/db/bootstrap";

@@ -8,6 +8,7 @@
  *   npm run bench -- --duration 3 --warmup 1 # while developing
  *   npm run bench -- --case signin-load      # GET p50 idle vs under 10 wrong-password loops
  */
+import "./lib/server-side";
 import { parseBenchOptions, USAGE } from "./bench/options";
 
 // The bench builds into its own folder so it never disturbs the build of a running `npm start`.

@@ -3,6 +3,7 @@
  * on first start, a production build when the sources changed, then `next start`.
  * `npm run dev` (`--dev`): the same, with `next dev` instead of a build.
  */
+import "./lib/server-side";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";

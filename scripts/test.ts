@@ -4,6 +4,7 @@
  *   2. browser tests (Playwright, Debian's Chromium) against the same build.
  * Options: --skip-build (reuse .next), --only=vitest|e2e, anything after `--` goes to the runner.
  */
+import "./lib/server-side";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -57,7 +58,9 @@ async function main(): Promise<number> {
     }
     if (only !== "vitest") {
       log("Playwright: browser tests in Chromium");
-      if (spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env }).status !== 0) failed = true;
+      // The fixtures create data through the services, whose modules are guarded by "server-only".
+      const nodeOptions = [process.env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" ");
+      if (spawnSync(bin("playwright"), ["test", ...positionals], { stdio: "inherit", env: { ...env, NODE_OPTIONS: nodeOptions } }).status !== 0) failed = true;
     }
     return failed ? 1 : 0;
   } finally {

@@ -8,11 +8,11 @@ import { FIELD_LABELS, formatMoney, STATUS_LABELS } from "@/components/format";
 import { Field, FormAlert } from "@/components/ui/field";
 import { buttonPrimary, inputClass } from "@/components/ui/styles";
 import { updateLeadAction, type FieldErrors } from "@/lib/leads/actions";
-import { LEAD_STATUSES, type LeadStatusValue } from "@/lib/leads/normalize";
+import { LeadStatus } from "@/lib/generated/prisma/enums";
 import type { LeadDto } from "@/lib/leads/serialize";
 
 interface FormFields {
-  status: LeadStatusValue;
+  status: LeadStatus;
   value: string;
   lossReason: string;
 }
@@ -29,7 +29,7 @@ function fieldsOf(lead: LeadDto): FormFields {
 
 function display(field: keyof FormFields, value: string, currency: string): string {
   if (value.trim() === "") return "none";
-  if (field === "status") return STATUS_LABELS[value as LeadStatusValue] ?? value;
+  if (field === "status") return STATUS_LABELS[value as LeadStatus] ?? value;
   if (field === "value" && !Number.isNaN(Number(value))) return formatMoney(Number(value), currency);
   return value;
 }
@@ -177,8 +177,8 @@ export function LeadForm({ lead }: { lead: LeadDto }) {
       <div className="grid gap-5 sm:grid-cols-2">
         <Field id={`${id}-status`} label="Status" errors={errorsFor("status")}>
           {(control) => (
-            <select {...control} name="status" value={fields.status} onChange={(e) => set("status", e.target.value as LeadStatusValue)} className={inputClass(Boolean(errorsFor("status")))}>
-              {LEAD_STATUSES.map((s) => (
+            <select {...control} name="status" value={fields.status} onChange={(e) => set("status", e.target.value as LeadStatus)} className={inputClass(Boolean(errorsFor("status")))}>
+              {Object.values(LeadStatus).map((s) => (
                 <option key={s} value={s}>
                   {STATUS_LABELS[s]}
                 </option>

@@ -6,7 +6,7 @@ import { LocalTime } from "@/components/local-time";
 import { buttonSecondary } from "@/components/ui/styles";
 import type { ActorDto, LeadHistoryPage } from "@/lib/leads/get-lead";
 import type { FieldChange, LeadDiff } from "@/lib/leads/plan-update";
-import type { LeadStatusValue } from "@/lib/leads/normalize";
+import type { LeadStatus } from "@/lib/generated/prisma/enums";
 import { useLeadHistory } from "./lead-history-query";
 
 interface TimelineItem {
@@ -28,7 +28,7 @@ const SOURCE_LABELS: Record<string, string> = { app: "in the app", api: "through
 
 function describeValue(field: string, value: FieldChange["from"], currency: string): string {
   if (value === null || value === "") return "none";
-  if (field === "status" && typeof value === "string" && value in STATUS_LABELS) return STATUS_LABELS[value as LeadStatusValue];
+  if (field === "status" && typeof value === "string" && value in STATUS_LABELS) return STATUS_LABELS[value as LeadStatus];
   if (field === "value") return formatMoney(typeof value === "number" ? value : Number(value), currency);
   return String(value);
 }

@@ -1,12 +1,12 @@
 import { apiRequest } from "@/components/api-client";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { Pagination } from "@/lib/leads/list-leads";
-import type { LeadStatusValue } from "@/lib/leads/normalize";
+import { LeadStatus } from "@/lib/generated/prisma/enums";
 
 /** The list's state as it lives in the URL (and as GET /api/app/leads takes it). */
 export interface LeadsView {
   search: string;
-  status: LeadStatusValue | "";
+  status: LeadStatus | "";
   sort: string;
   /** Where the page starts (from the previous page's next/prev cursor); absent on the first page. */
   cursor: string;
@@ -26,7 +26,7 @@ export const SORT_OPTIONS: { value: string; label: string }[] = [
   { value: "name:desc", label: "Name Z–A" },
 ];
 
-const STATUSES = new Set<string>(["open", "qualified", "won", "lost"]);
+const STATUSES = new Set<string>(Object.values(LeadStatus));
 
 export function readView(params: URLSearchParams): LeadsView {
   const status = params.get("status") ?? "";
@@ -34,7 +34,7 @@ export function readView(params: URLSearchParams): LeadsView {
   const page = Number(params.get("page") ?? "1");
   return {
     search: params.get("search") ?? "",
-    status: STATUSES.has(status) ? (status as LeadStatusValue) : "",
+    status: STATUSES.has(status) ? (status as LeadStatus) : "",
     sort: SORT_OPTIONS.some((o) => o.value === sort) ? sort : DEFAULT_SORT,
     cursor: params.get("cursor") ?? "",
     page: Number.isInteger(page) && page >= 1 ? page : 1,

@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { toast } from "sonner";
 import { ApiError, apiRequest } from "@/components/api-client";
 import { LocalTime } from "@/components/local-time";
+import { BulkLimitForm } from "@/components/settings/bulk-limit-form";
 import { Field, FormAlert } from "@/components/ui/field";
 import { buttonPrimary, cardClass, focusRing, inputClass } from "@/components/ui/styles";
 import type { OrganizationSettingsDto } from "@/lib/organizations/organizations";
@@ -139,6 +140,7 @@ export function OrganizationSettings({
         <p className="mt-3 text-sm font-medium text-slate-800" aria-live="polite">
           {settings.allowBulkUpdates ? "On: matching leads are all updated." : "Off: several matches get 409 Conflict."}
         </p>
+        <BulkLimitForm current={settings.maxBulkMatches} onSaved={(updated) => queryClient.setQueryData(QUERY_KEY, updated)} />
         <form onSubmit={saveRateLimit} className="mt-6 flex max-w-xl flex-wrap items-end gap-4" noValidate>
           <div className="min-w-56 flex-1">
             <Field

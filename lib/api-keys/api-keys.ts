@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomInt } from "node:crypto";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";

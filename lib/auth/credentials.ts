@@ -1,4 +1,6 @@
+import "server-only";
 import { z } from "zod";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { prisma } from "@/lib/db/client";
 import { randomBytes } from "node:crypto";
 import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from "@/lib/users/passwords";
@@ -23,7 +25,7 @@ export interface VerifiedUser {
   id: string;
   name: string;
   email: string;
-  role: "admin" | "sales";
+  role: Role;
   organizationId: string;
   sessionVersion: number;
 }

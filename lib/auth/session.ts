@@ -1,7 +1,9 @@
+import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { prisma } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
 import type { ActorContext, OrganizationSettings } from "./actor";
 import { authOptions } from "./auth-options";
@@ -10,7 +12,7 @@ export interface SessionUser {
   id: string;
   name: string;
   email: string;
-  role: "admin" | "sales";
+  role: Role;
   organization: OrganizationSettings & { name: string; slug: string };
 }
 

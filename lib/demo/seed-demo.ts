@@ -1,9 +1,12 @@
+import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { hashApiKey } from "@/lib/api-keys/api-keys";
 import { prisma } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone, type LeadStatusValue } from "@/lib/leads/normalize";
 import { planLeadUpdate } from "@/lib/leads/plan-update";
+import { importLeads } from "@/lib/leads/store";
+import { Decimal } from "@/lib/leads/store/record";
 import { hashPassword } from "@/lib/users/passwords";
 
 /**
@@ -148,7 +151,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
         });
 
         // Walk the lead to its status through the same rules as a real update.
-        let state = { status: "open" as LeadStatusValue, value: null as string | null, lossReason: null as string | null, qualifiedAt: null as Date | null };
+        let state = { status: "open" as LeadStatusValue, value: null as Decimal | null, lossReason: null as string | null, qualifiedAt: null as Date | null };
         const timestamps: { qualifiedAt?: Date; wonAt?: Date; lostAt?: Date } = {};
         const steps: { status?: LeadStatusValue; value?: string | null; lossReason?: string }[] = [];
         if (demo.value !== null) steps.push({ value: demo.value });
@@ -164,7 +167,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
           const { data, diff } = planLeadUpdate(state, step, when);
           state = {
             status: data.status ?? state.status,
-            value: data.value !== undefined ? data.value : state.value,
+            value: data.value !== undefined ? (data.value === null ? null : new Decimal(data.value)) : state.value,
             lossReason: data.lossReason !== undefined ? data.lossReason : state.lossReason,
             qualifiedAt: data.qualifiedAt ?? state.qualifiedAt,
           };
@@ -197,9 +200,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
         });
       });
 
-      await tx.lead.createMany({ data: leads });
-      await tx.leadNote.createMany({ data: notes });
-      await tx.leadEvent.createMany({ data: events });
+      await importLeads(tx, { leads, notes, events });
     },
     { timeout: 60_000 },
   );

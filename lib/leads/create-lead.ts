@@ -1,5 +1,5 @@
+import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
-import { prisma } from "@/lib/db/client";
 import { validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
@@ -7,6 +7,7 @@ import { historyRecords } from "./history";
 import { planLeadUpdate } from "./plan-update";
 import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
+import { inTransaction, insertLead } from "./store";
 
 /**
  * Creates a lead in the caller's organization with the same field rules as an update, its first
@@ -21,16 +22,24 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
   const now = new Date();
   // A new lead starts open and empty; the requested status and value are applied as a change so
   // that timestamps and the loss-reason rule work exactly as for an update.
-  const { data } = planLeadUpdate(
+  const { data, diff } = planLeadUpdate(
     { status: "open", value: null, lossReason: null, qualifiedAt: null },
     { status: input.status, value: input.value, lossReason: input.lossReason },
     now,
   );
   const leadId = newId("lead");
+  const { note, event } = historyRecords(ctx, leadId, {
+    type: "created",
+    // The first event records every field the lead starts with, status included.
+    diff: { status: { from: null, to: data.status ?? "open" }, ...(diff.value ? { value: diff.value } : {}), ...(diff.lossReason ? { lossReason: diff.lossReason } : {}) },
+    note: input.note,
+    at: now,
+  });
 
-  const lead = await prisma.$transaction(async (tx) => {
-    const created = await tx.lead.create({
-      data: {
+  const lead = await inTransaction((tx) =>
+    insertLead(
+      tx,
+      {
         id: leadId,
         organizationId: ctx.organization.id,
         name: input.name ?? null,
@@ -41,24 +50,11 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
         company: input.company ?? null,
         source: input.source ?? ctx.source,
         currency: ctx.organization.currency,
-        ...data,
+        data,
         createdAt: now,
       },
-    });
-    const initial = serializeLead(created);
-    const { note, event } = historyRecords(ctx, leadId, {
-      type: "created",
-      diff: {
-        status: { from: null, to: initial.status },
-        ...(initial.value !== null ? { value: { from: null, to: initial.value } } : {}),
-        ...(initial.lossReason !== null ? { lossReason: { from: null, to: initial.lossReason } } : {}),
-      },
-      note: input.note,
-      at: now,
-    });
-    if (note) await tx.leadNote.create({ data: note });
-    await tx.leadEvent.create({ data: event });
-    return created;
-  });
+      { notes: note ? [note] : [], events: [event] },
+    ),
+  );
   return serializeLead(lead);
 }

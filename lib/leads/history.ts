@@ -1,7 +1,7 @@
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorContext } from "@/lib/auth/actor";
 import { newId } from "@/lib/ids";
 import type { LeadDiff } from "./plan-update";
+import type { JsonObject, LeadEventRow, LeadNoteRow } from "./store/record";
 
 /**
  * The note (if any) and the audit event of one change to one lead, attributed to the actor of
@@ -11,7 +11,7 @@ export function historyRecords(
   ctx: ActorContext,
   leadId: string,
   change: { type: "created" | "updated"; diff: LeadDiff; note?: string; at: Date },
-): { note: Prisma.LeadNoteCreateManyInput | null; event: Prisma.LeadEventCreateManyInput } {
+): { note: LeadNoteRow | null; event: LeadEventRow } {
   const actorUserId = ctx.actor.type === "user" ? ctx.actor.userId : null;
   const actorApiKeyId = ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : null;
   const note =
@@ -33,7 +33,7 @@ export function historyRecords(
       organizationId: ctx.organization.id,
       leadId,
       type: change.type,
-      changes: change.diff as Prisma.InputJsonObject,
+      changes: change.diff as JsonObject,
       actorType: ctx.actor.type,
       actorUserId,
       actorApiKeyId,

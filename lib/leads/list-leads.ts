@@ -21,6 +21,7 @@ import {
   type SortField,
 } from "./list-query";
 import type { ListLeadsQuery } from "./schemas";
+import { leadRecordFromRow, type LeadRow } from "./store/record";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
 export { EXACT_TOTAL_LIMIT } from "./list-query";
@@ -72,7 +73,7 @@ async function readSegments(
   for (let i = start; i < segments.length && rows.length < take; i++) {
     const segment = segments[i]!;
     const after = i === start ? from : null;
-    const page = await prisma.$queryRaw<LeadRecord[]>(segmentPageSql(where, field, segment, after, take - rows.length, skip));
+    const page = (await prisma.$queryRaw<LeadRow[]>(segmentPageSql(where, field, segment, after, take - rows.length, skip))).map(leadRecordFromRow);
     if (skip > 0 && page.length === 0) {
       // The offset reaches past this segment: count it (bounded by the offset) and skip the rest in the next one.
       const [counted] = await prisma.$queryRaw<{ n: number }[]>(segmentCountSql(where, field, segment, after, skip));

@@ -5,6 +5,7 @@ import { escapeLike } from "./escape-like";
 import { normalizeEmail, normalizePhone, phoneDigits } from "./normalize";
 import type { ListLeadsQuery } from "./schemas";
 import type { LeadRecord } from "./serialize";
+import { LEAD_COLUMNS } from "./store/sql";
 
 /**
  * The SQL of the leads list, as pure builders (no database here): the filter, the keyset segments,
@@ -18,8 +19,8 @@ export const EXACT_TOTAL_LIMIT = 10_000;
 export type SortField = ListLeadsQuery["sort"]["field"];
 export type Direction = "asc" | "desc";
 
-const LIST_COLUMNS = Prisma.sql`"id", "name", "email", "phone", "company", "source", "status"::text AS "status",
-  "value"::text AS "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
+/** The lead store's one column list (rows are read with leadRecordFromRow). */
+const LIST_COLUMNS = Prisma.raw(LEAD_COLUMNS);
 
 /** Qualified, so ORDER BY sorts the column and not the selected text of the same name ("value"::text AS "value"). */
 const SORT_COLUMN: Record<SortField, Prisma.Sql> = {
@@ -121,6 +122,12 @@ export function leadFilterSql(organization: OrganizationSettings, query: ListLea
     const phone = normalizePhone(query.phone, organization.defaultPhoneCountry);
     if (!phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
     conditions.push(Prisma.sql`"phoneNormalized" = ${phone.value}`);
+  }
+  if (query.requestId !== undefined) {
+    // The leads one request changed: every change writes an event carrying its request id.
+    conditions.push(
+      Prisma.sql`"id" IN (SELECT "leadId" FROM "LeadEvent" WHERE "organizationId" = ${organization.id} AND "requestId" = ${query.requestId})`,
+    );
   }
   if (query.search !== undefined) {
     // Each branch is served by a trigram index (name with ILIKE, the normalised e-mail and phone with LIKE).

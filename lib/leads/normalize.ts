@@ -1,12 +1,17 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/browser";
+import { LeadStatus } from "@/lib/generated/prisma/enums";
+
+const { Decimal } = Prisma;
 
 /** Parsing and normalisation shared by the API, the app's forms and the service. Pure functions. */
 
-export const LEAD_STATUSES = ["open", "qualified", "won", "lost"] as const;
-export type LeadStatusValue = (typeof LEAD_STATUSES)[number];
+/** The statuses of a lead, from Prisma's generated enum (browser-safe). */
+export const LEAD_STATUSES = Object.values(LeadStatus) as [LeadStatus, ...LeadStatus[]];
+export type LeadStatusValue = LeadStatus;
 /** What PATCH /api/leads may set (the public contract has no way back to "open"). */
-export const API_UPDATE_STATUSES = ["qualified", "won", "lost"] as const;
+export const API_UPDATE_STATUSES = [LeadStatus.qualified, LeadStatus.won, LeadStatus.lost] as const;
 
 export const MAX_VALUE = "999999999999.99";
 export const MAX_NOTE_LENGTH = 10_000;
@@ -16,30 +21,6 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: stri
 
 const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
-/** Compares two non-negative plain decimal strings. */
-function compareDecimal(a: string, b: string): number {
-  const [ai = "0", af = ""] = a.split(".");
-  const [bi = "0", bf = ""] = b.split(".");
-  const aInt = ai.replace(/^0+(?=\d)/, "");
-  const bInt = bi.replace(/^0+(?=\d)/, "");
-  if (aInt.length !== bInt.length) return aInt.length < bInt.length ? -1 : 1;
-  if (aInt !== bInt) return aInt < bInt ? -1 : 1;
-  const width = Math.max(af.length, bf.length);
-  const aFrac = af.padEnd(width, "0");
-  const bFrac = bf.padEnd(width, "0");
-  return aFrac === bFrac ? 0 : aFrac < bFrac ? -1 : 1;
-}
-
-/** Rounds a plain non-negative decimal string half-up to two places, without floating point. */
-function roundToCents(plain: string): string {
-  const [intPart = "0", fracPart = ""] = plain.split(".");
-  const digits = (intPart === "" ? "0" : intPart) + fracPart.padEnd(3, "0").slice(0, 3);
-  let cents = BigInt(digits.slice(0, -1));
-  if (Number(digits.slice(-1)) >= 5) cents += BigInt(1);
-  const s = cents.toString().padStart(3, "0");
-  return `${s.slice(0, -2).replace(/^0+(?=\d)/, "")}.${s.slice(-2)}`;
-}
-
 /**
  * A lead value: a number >= 0 or a string of one ("5000", " 5000.50 "), rounded to cents.
  * `null` clears the value. Thousands separators ("5,000", "1.000,50") are ambiguous and refused.
@@ -47,12 +28,11 @@ function roundToCents(plain: string): string {
  */
 export function parseLeadValue(input: unknown): ParseResult<string | null> {
   if (input === null) return { ok: true, value: null };
-  let plain: string;
+  let plain: string | number;
   if (typeof input === "number") {
     if (!Number.isFinite(input)) return { ok: false, message: "must be a finite number" };
     if (input < 0) return { ok: false, message: "must not be negative" };
-    // Enough digits for any value up to the maximum; toFixed avoids exponent notation.
-    plain = input > 1e15 ? "1000000000000000" : input.toFixed(6);
+    plain = input;
   } else if (typeof input === "string") {
     const trimmed = input.trim();
     if (trimmed === "") return { ok: false, message: "must not be empty; send null to clear the value" };
@@ -65,9 +45,10 @@ export function parseLeadValue(input: unknown): ParseResult<string | null> {
   } else {
     return { ok: false, message: 'must be a number, a numeric string such as "5000.50", or null' };
   }
-  const rounded = roundToCents(plain);
-  if (compareDecimal(rounded, MAX_VALUE) > 0) return { ok: false, message: `must be at most ${MAX_VALUE}` };
-  return { ok: true, value: rounded };
+  // Decimal arithmetic, never a float: a number is taken at its shortest exact form (10.555 -> "10.555").
+  const rounded = new Decimal(plain).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  if (rounded.gt(MAX_VALUE)) return { ok: false, message: `must be at most ${MAX_VALUE}` };
+  return { ok: true, value: rounded.toFixed(2) };
 }
 
 /** Trimmed and lower-cased; refuses what is not an e-mail address. */

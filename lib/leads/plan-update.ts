@@ -1,18 +1,11 @@
-import type { LeadStatusValue } from "./normalize";
+import { Decimal, type LeadRecord, type LeadUpdateData } from "./store/record";
 import type { LeadChanges } from "./schemas";
-import { valueToCents, valueToNumber, type LeadRecord } from "./serialize";
+import { valueToCents, valueToNumber } from "./serialize";
+
+export type { LeadUpdateData } from "./store/record";
 
 export type FieldChange = { from: string | number | null; to: string | number | null };
 export type LeadDiff = Partial<Record<"status" | "value" | "lossReason", FieldChange>>;
-
-export interface LeadUpdateData {
-  status?: LeadStatusValue;
-  value?: string | null;
-  lossReason?: string | null;
-  qualifiedAt?: Date;
-  wonAt?: Date;
-  lostAt?: Date;
-}
 
 export type LeadState = Pick<LeadRecord, "status" | "value" | "lossReason" | "qualifiedAt">;
 
@@ -40,7 +33,7 @@ export function planLeadUpdate(lead: LeadState, changes: LeadChanges, now: Date)
 
   if (changes.value !== undefined && changes.value !== valueToCents(lead.value)) {
     data.value = changes.value;
-    diff.value = { from: valueToNumber(lead.value), to: changes.value === null ? null : Number(changes.value) };
+    diff.value = { from: valueToNumber(lead.value), to: changes.value === null ? null : new Decimal(changes.value).toNumber() };
   }
 
   if (nextStatus === "lost") {
@@ -54,4 +47,22 @@ export function planLeadUpdate(lead: LeadState, changes: LeadChanges, now: Date)
   }
 
   return { data, diff };
+}
+
+/**
+ * The lead as it would be stored after `data` (what the store's update writes), without writing:
+ * dry runs show it as "after".
+ */
+export function applyLeadUpdate(lead: LeadRecord, data: LeadUpdateData, change: { now: Date; bumpVersion: boolean }): LeadRecord {
+  return {
+    ...lead,
+    status: data.status ?? lead.status,
+    value: data.value === undefined ? lead.value : data.value === null ? null : new Decimal(data.value),
+    lossReason: data.lossReason === undefined ? lead.lossReason : data.lossReason,
+    qualifiedAt: data.qualifiedAt ?? lead.qualifiedAt,
+    wonAt: data.wonAt ?? lead.wonAt,
+    lostAt: data.lostAt ?? lead.lostAt,
+    version: lead.version + (change.bumpVersion ? 1 : 0),
+    updatedAt: change.now,
+  };
 }

@@ -15,6 +15,10 @@ import {
  * says so.
  */
 
+/** What to do when an e-mail or phone matches several leads: refuse (409) or update all of them. */
+export const ON_MULTIPLE = ["error", "all"] as const;
+export type OnMultiple = (typeof ON_MULTIPLE)[number];
+
 export type LeadMatch = { by: "id"; id: string } | { by: "email"; email: string } | { by: "phone"; phone: string };
 
 export interface LeadChanges {
@@ -99,6 +103,20 @@ export const updateLeadsBodySchema = z
     value: valueField,
     note: noteField,
     lossReason: lossReasonField,
+    onMultiple: z.preprocess(
+      (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase()) : v === null ? undefined : v),
+      z
+        .enum(ON_MULTIPLE, { error: `must be one of: ${ON_MULTIPLE.join(", ")}` })
+        .optional()
+        .describe('When the e-mail or phone matches several leads: "error" refuses with 409, "all" updates every match (needs bulk updates). Default: the organization\'s "Allow bulk updates".'),
+    ),
+    dryRun: z.preprocess(
+      (v) => (v === null ? undefined : v),
+      z
+        .boolean({ error: "must be true or false" })
+        .optional()
+        .describe("true: answer what the request would do (match count, changes before and after, the error it would get) and write nothing."),
+    ),
   })
   .transform((body, ctx) => {
     let match: LeadMatch;
@@ -137,7 +155,13 @@ export const updateLeadsBodySchema = z
     if (body.value !== undefined) changes.value = body.value;
     if (body.note !== undefined) changes.note = body.note;
     if (body.lossReason !== undefined) changes.lossReason = body.lossReason;
-    return { match, changes };
+    // The new fields appear only when sent, so the parsed shape of a request without them is unchanged.
+    return {
+      match,
+      changes,
+      ...(body.onMultiple !== undefined ? { onMultiple: body.onMultiple } : {}),
+      ...(body.dryRun === true ? { dryRun: true as const } : {}),
+    };
   })
   .meta({
     description: "At least one of id, email or phone (the highest-priority one present is used). Unknown fields are ignored",
@@ -215,6 +239,8 @@ export const listLeadsQuerySchema = z
   ),
   email: optionalString(320),
   phone: optionalString(64),
+  /** The leads one request changed: its X-Request-Id / meta.requestId. */
+  requestId: optionalString(128, "request id"),
   sort: z
     .preprocess(
       (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : "createdAt:desc"),

@@ -1,38 +1,19 @@
-import type { LeadStatusValue } from "./normalize";
 import type { LeadDto } from "./replies";
+import type { LeadRecord } from "./store/record";
+
+export type { LeadRecord } from "./store/record";
 
 /** A lead as the API and the app see it: the type of the reply schema (lib/leads/replies.ts, also the OpenAPI document). */
 export type { LeadDto };
 
-/** The columns of a lead, whether read by Prisma (value is a Decimal) or by raw SQL (value is text). */
-export interface LeadRecord {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  source: string;
-  status: LeadStatusValue;
-  value: { toString(): string } | string | null;
-  currency: string;
-  lossReason: string | null;
-  qualifiedAt: Date | null;
-  wonAt: Date | null;
-  lostAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-}
-
-/** Two-decimal string of a stored value, for comparisons without floating point. */
+/** Two-decimal string of a stored value ("5000.50"), for comparisons without floating point. */
 export function valueToCents(value: LeadRecord["value"]): string | null {
-  if (value === null) return null;
-  const [int = "0", frac = ""] = value.toString().split(".");
-  return `${int}.${frac.padEnd(2, "0").slice(0, 2)}`;
+  return value === null ? null : value.toFixed(2);
 }
 
+/** The value as a JSON number: the one conversion to a float, at serialization. */
 export function valueToNumber(value: LeadRecord["value"]): number | null {
-  return value === null ? null : Number(value.toString());
+  return value === null ? null : value.toNumber();
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,113 +1,135 @@
-import { Prisma } from "@/lib/generated/prisma/client";
+import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
-import { prisma, type TransactionClient } from "@/lib/db/client";
-import { AppError, validationError } from "@/lib/errors";
+import { AppError, validationError, type ErrorCode } from "@/lib/errors";
+import { getMaxBulkMatches } from "@/lib/organizations/organizations";
 import { normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
-import { planLeadUpdate, type LeadUpdateData } from "./plan-update";
-import type { LeadChanges, LeadMatch } from "./schemas";
-import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
+import { applyLeadUpdate, planLeadUpdate, type LeadDiff } from "./plan-update";
+import type { LeadChanges, LeadMatch, OnMultiple } from "./schemas";
+import { serializeLead, type LeadDto } from "./serialize";
+import {
+  countMatchingLeads,
+  findMatchingLeads,
+  inTransaction,
+  lockMatchingLeads,
+  writeLeadChanges,
+  type LeadEventRow,
+  type LeadMatchKey,
+  type LeadNoteRow,
+  type LeadRecord,
+  type LeadUpdateWrite,
+  type StoreTx,
+} from "./store";
+
+/** Replies list at most this many leads; the request id finds them all (GET /api/leads?requestId=). */
+export const REPLY_LEAD_LIMIT = 100;
 
 export interface UpdateLeadsInput {
   match: LeadMatch;
   changes: LeadChanges;
+  /** What to do when several leads match; default: the organization's "Allow bulk updates". */
+  onMultiple?: OnMultiple;
   /** The app's forms send the version they were loaded at; a newer lead is refused (409). */
   expectedVersion?: number;
 }
 
 export interface UpdateLeadsResult {
+  /** Every matched lead (changed or not). */
+  matchCount: number;
+  /** The first REPLY_LEAD_LIMIT matched leads, oldest first, as stored after the update. */
   leadIds: string[];
   leads: LeadDto[];
+  truncated: boolean;
   /** Leads where a field changed or a note was added. */
   changedCount: number;
   message: string;
 }
 
-const LEAD_COLUMNS = Prisma.sql`"id", "name", "email", "phone", "company", "source", "status"::text AS "status",
-  "value"::text AS "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
+export interface DryRunLead {
+  id: string;
+  /** What would change, as the lead's history would record it ({} when nothing). */
+  changes: LeadDiff;
+  /** The note that would be added, if any. */
+  note: string | null;
+  before: LeadDto;
+  after: LeadDto;
+}
 
-/** Locks the matched leads in one consistent order (oldest first), so concurrent bulk updates cannot deadlock. */
-async function lockMatchingLeads(tx: TransactionClient, ctx: ActorContext, match: LeadMatch): Promise<LeadRecord[]> {
+export interface DryRunResult {
+  dryRun: true;
+  matchCount: number;
+  /** Nothing is ever written by a dry run. */
+  leadsUpdated: 0;
+  wouldSucceed: boolean;
+  /** The error the same request would get without dryRun, or null. */
+  error: { status: number; code: ErrorCode; message: string; details: unknown } | null;
+  /** Up to REPLY_LEAD_LIMIT matched leads, oldest first, with their changes before and after. */
+  leads: DryRunLead[];
+  truncated: boolean;
+  message: string;
+}
+
+function matchKey(ctx: ActorContext, match: LeadMatch): LeadMatchKey {
   const organizationId = ctx.organization.id;
-  let condition: Prisma.Sql;
   switch (match.by) {
     case "id":
-      condition = Prisma.sql`"id" = ${match.id}`;
-      break;
+      return { organizationId, column: "id", value: match.id };
     case "email":
-      condition = Prisma.sql`"emailNormalized" = ${match.email}`;
-      break;
+      return { organizationId, column: "emailNormalized", value: match.email };
     case "phone": {
       const phone = normalizePhone(match.phone, ctx.organization.defaultPhoneCountry);
       if (!phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
-      condition = Prisma.sql`"phoneNormalized" = ${phone.value}`;
-      break;
+      return { organizationId, column: "phoneNormalized", value: phone.value };
     }
   }
-  return tx.$queryRaw<LeadRecord[]>`
-    SELECT ${LEAD_COLUMNS} FROM "Lead"
-    WHERE "organizationId" = ${organizationId} AND ${condition}
-    ORDER BY "createdAt", "id"
-    FOR UPDATE`;
-}
-
-interface PlannedWrite {
-  leadId: string;
-  data: LeadUpdateData;
-  bumpVersion: boolean;
-}
-
-const at = (d: Date | string | undefined) => Prisma.sql`${new Date(d ?? Date.now()).toISOString()}::timestamp(3)`;
-
-function updateStatement(write: PlannedWrite, now: Date): Prisma.Sql {
-  const { data } = write;
-  const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = ${at(now)}`];
-  if (data.status !== undefined) sets.push(Prisma.sql`"status" = ${data.status}::"LeadStatus"`);
-  if (data.value !== undefined) sets.push(Prisma.sql`"value" = ${data.value}::numeric`);
-  if (data.lossReason !== undefined) sets.push(Prisma.sql`"lossReason" = ${data.lossReason}`);
-  if (data.qualifiedAt) sets.push(Prisma.sql`"qualifiedAt" = ${at(data.qualifiedAt)}`);
-  if (data.wonAt) sets.push(Prisma.sql`"wonAt" = ${at(data.wonAt)}`);
-  if (data.lostAt) sets.push(Prisma.sql`"lostAt" = ${at(data.lostAt)}`);
-  if (write.bumpVersion) sets.push(Prisma.sql`"version" = "version" + 1`);
-  return Prisma.sql`UPDATE "Lead" SET ${Prisma.join(sets, ", ")} WHERE "id" = ${write.leadId} RETURNING ${LEAD_COLUMNS}`;
 }
 
 /**
- * Writes the planned changes of the locked leads, their notes and their events in ONE statement
- * (data-modifying CTEs), and returns the leads as stored. Raw SQL on purpose: this is the hot path
- * of every PATCH, and one raw statement replaces five compiled client queries and their round
- * trips (docs/performance.md). The rules themselves stay in planLeadUpdate and historyRecords.
+ * The match policy. `onMultiple: "all"` needs the organization's "Allow bulk updates" (the
+ * admin's switch is a ceiling, never bypassed); without the field, the switch decides.
  */
-async function writeChanges(
-  tx: TransactionClient,
-  writes: PlannedWrite[],
-  notes: Prisma.LeadNoteCreateManyInput[],
-  events: Prisma.LeadEventCreateManyInput[],
-  now: Date,
-): Promise<Map<string, LeadRecord>> {
-  const ctes = writes.map((write, i) => Prisma.sql`${Prisma.raw(`"u${i}"`)} AS (${updateStatement(write, now)})`);
-  if (notes.length > 0) {
-    const rows = notes.map(
-      (n) => Prisma.sql`(${n.id}, ${n.organizationId}, ${n.leadId}, ${n.body}, ${n.authorUserId ?? null}, ${n.authorApiKeyId ?? null}, ${at(n.createdAt)})`,
-    );
-    ctes.push(Prisma.sql`"notes" AS (
-      INSERT INTO "LeadNote" ("id", "organizationId", "leadId", "body", "authorUserId", "authorApiKeyId", "createdAt")
-      VALUES ${Prisma.join(rows, ", ")})`);
+function policyFor(ctx: ActorContext, onMultiple: OnMultiple | undefined): { bulk: boolean; refusal: AppError | null } {
+  if (onMultiple === "all" && !ctx.organization.allowBulkUpdates) {
+    return {
+      bulk: false,
+      refusal: new AppError("FORBIDDEN", 'onMultiple "all" needs bulk updates, which are off for this organization; an admin can allow them in Settings'),
+    };
   }
-  if (events.length > 0) {
-    const rows = events.map(
-      (e) => Prisma.sql`(${e.id}, ${e.organizationId}, ${e.leadId}, ${e.type}, ${JSON.stringify(e.changes)}::jsonb,
-        ${e.actorType}::"ActorType", ${e.actorUserId ?? null}, ${e.actorApiKeyId ?? null}, ${e.actorName}, ${e.source},
-        ${e.requestId ?? null}, ${e.noteId ?? null}, ${at(e.createdAt)})`,
-    );
-    ctes.push(Prisma.sql`"events" AS (
-      INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType", "actorUserId",
-        "actorApiKeyId", "actorName", "source", "requestId", "noteId", "createdAt")
-      VALUES ${Prisma.join(rows, ", ")})`);
-  }
-  const selects = writes.map((_, i) => Prisma.raw(`SELECT * FROM "u${i}"`));
-  const rows = await tx.$queryRaw<LeadRecord[]>`WITH ${Prisma.join(ctes, ", ")} ${Prisma.join(selects, " UNION ALL ")}`;
-  return new Map(rows.map((row) => [row.id, row]));
+  return { bulk: (onMultiple ?? (ctx.organization.allowBulkUpdates ? "all" : "error")) === "all", refusal: null };
+}
+
+function severalMatches(match: LeadMatch, matchCount: number, bulkAllowed: boolean): AppError {
+  const hint = bulkAllowed ? 'send onMultiple "all" to update all of them' : "let an admin allow bulk updates";
+  return new AppError("CONFLICT", `${matchCount} leads match this ${match.by}; identify one lead by id, or ${hint}`, { matchCount });
+}
+
+function overMaximum(matchCount: number, maxBulkMatches: number): AppError {
+  return new AppError(
+    "CONFLICT",
+    `${matchCount} leads match, more than this organization's maximum of ${maxBulkMatches} per request; narrow the match, or let an admin raise the maximum`,
+    { matchCount, maxBulkMatches },
+  );
+}
+
+/**
+ * Matches and checks the refusals that depend on the data: none found, several where one is
+ * expected, more than the maximum. Locks at most one lead more than it accepts, so a refusal
+ * never holds thousands of row locks; the exact count of a refused match is counted separately.
+ */
+async function lockAccepted(
+  tx: StoreTx,
+  input: UpdateLeadsInput,
+  key: LeadMatchKey,
+  policy: { bulk: boolean; allowBulkUpdates: boolean; maxBulkMatches: number },
+): Promise<LeadRecord[]> {
+  const { maxBulkMatches } = policy;
+  const matched = await lockMatchingLeads(tx, key, Math.max(maxBulkMatches, 1) + 1);
+  if (matched.length === 0) throw new AppError("NOT_FOUND", "No lead matches the given identifier");
+  if (matched.length === 1) return matched;
+  const exact = () => (matched.length > maxBulkMatches ? countMatchingLeads(tx, key) : Promise.resolve(matched.length));
+  if (!policy.bulk) throw severalMatches(input.match, await exact(), policy.allowBulkUpdates);
+  if (matched.length > maxBulkMatches) throw overMaximum(await exact(), maxBulkMatches);
+  return matched;
 }
 
 function describe(changed: number, matched: number): string {
@@ -118,69 +140,110 @@ function describe(changed: number, matched: number): string {
 /**
  * Updates the leads that `match` finds in the caller's organization: the one implementation behind
  * PATCH /api/leads and the app's lead form. In one transaction it matches (locking the rows),
- * applies the conflict rule, updates, appends the note and writes one event per changed lead.
+ * applies the match policy and the conflict rule, plans each lead's change with planLeadUpdate
+ * and historyRecords, and writes every change, note and event with one set-based statement.
  */
 export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): Promise<UpdateLeadsResult> {
-  return withTransactionRetry(() =>
-    prisma.$transaction(
-      async (tx) => {
-        const matched = await lockMatchingLeads(tx, ctx, input.match);
-        if (matched.length === 0) throw new AppError("NOT_FOUND", "No lead matches the given identifier");
-        if (matched.length > 1 && !ctx.organization.allowBulkUpdates) {
-          throw new AppError(
-            "CONFLICT",
-            `${matched.length} leads match this ${input.match.by}; identify one lead by id, or let an admin allow bulk updates`,
-            { matchCount: matched.length },
-          );
-        }
-        const [first] = matched;
-        if (input.expectedVersion !== undefined && first && first.version !== input.expectedVersion) {
-          throw new AppError("CONFLICT", "This lead was changed by someone else since you opened it", {
-            reason: "STALE_VERSION",
-            expectedVersion: input.expectedVersion,
-            lead: serializeLead(first),
-          });
-        }
+  const key = matchKey(ctx, input.match);
+  const policy = policyFor(ctx, input.onMultiple);
+  if (policy.refusal) throw policy.refusal;
+  // Read before the transaction: a second connection taken while holding one could starve the pool.
+  const maxBulkMatches = policy.bulk && key.column !== "id" ? await getMaxBulkMatches(ctx.organization.id) : 1;
+  return inTransaction(
+    async (tx) => {
+      const matched = await lockAccepted(tx, input, key, { bulk: policy.bulk, allowBulkUpdates: ctx.organization.allowBulkUpdates, maxBulkMatches });
+      const [first] = matched;
+      if (input.expectedVersion !== undefined && first && first.version !== input.expectedVersion) {
+        throw new AppError("CONFLICT", "This lead was changed by someone else since you opened it", {
+          reason: "STALE_VERSION",
+          expectedVersion: input.expectedVersion,
+          lead: serializeLead(first),
+        });
+      }
 
-        const now = new Date();
-        const note = input.changes.note;
-        const notes: Prisma.LeadNoteCreateManyInput[] = [];
-        const events: Prisma.LeadEventCreateManyInput[] = [];
+      const now = new Date();
+      const note = input.changes.note;
+      const writes: LeadUpdateWrite[] = [];
+      const notes: LeadNoteRow[] = [];
+      const events: LeadEventRow[] = [];
+      for (const lead of matched) {
+        const { data, diff } = planLeadUpdate(lead, input.changes, now);
+        const fieldsChanged = Object.keys(diff).length > 0;
+        if (!fieldsChanged && note === undefined) continue;
+        writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
+        const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
+        if (history.note) notes.push(history.note);
+        events.push(history.event);
+      }
+      const shown = matched.slice(0, REPLY_LEAD_LIMIT);
+      const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds: shown.map((lead) => lead.id) });
+      const leads = shown.map((lead) => serializeLead(written.get(lead.id) ?? lead));
 
-        const writes: PlannedWrite[] = [];
-        for (const lead of matched) {
-          const { data, diff } = planLeadUpdate(lead, input.changes, now);
-          const fieldsChanged = Object.keys(diff).length > 0;
-          if (!fieldsChanged && note === undefined) continue;
-          // A note alone touches updatedAt (last activity) but not the version: it overwrites nothing.
-          writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
-          const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
-          if (history.note) notes.push(history.note);
-          events.push(history.event);
-        }
-        const written = writes.length > 0 ? await writeChanges(tx, writes, notes, events, now) : new Map<string, LeadRecord>();
-        const leads = matched.map((lead) => serializeLead(written.get(lead.id) ?? lead));
-
-        return {
-          leadIds: leads.map((l) => l.id),
-          leads,
-          changedCount: events.length,
-          message: describe(events.length, matched.length),
-        };
-      },
-      { maxWait: 15_000, timeout: 30_000 },
-    ),
+      return {
+        matchCount: matched.length,
+        leadIds: leads.map((l) => l.id),
+        leads,
+        truncated: matched.length > shown.length,
+        changedCount: events.length,
+        message: describe(events.length, matched.length),
+      };
+    },
+    // A bulk update of the maximum size takes seconds, not minutes.
+    { timeoutMs: 120_000 },
   );
 }
 
-/** Deadlocks and serialization failures (P2034) are safe to retry: the whole transaction rolled back. */
-export async function withTransactionRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const retryable = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
-      if (!retryable || attempt >= attempts) throw error;
-    }
+/**
+ * What updateLeads would do, without writing or locking anything: the match count, the first
+ * leads' changes before and after, and the refusal the request would get. Refusals that depend on
+ * the data are part of the answer, not thrown; a malformed request is still refused by the schema.
+ */
+export async function previewLeadUpdate(ctx: ActorContext, input: UpdateLeadsInput): Promise<DryRunResult> {
+  const key = matchKey(ctx, input.match);
+  const sample = await findMatchingLeads(key, REPLY_LEAD_LIMIT);
+  const matchCount = sample.length < REPLY_LEAD_LIMIT ? sample.length : await countMatchingLeads(null, key);
+  const policy = policyFor(ctx, input.onMultiple);
+
+  let refusal: AppError | null = policy.refusal;
+  if (!refusal && matchCount === 0) refusal = new AppError("NOT_FOUND", "No lead matches the given identifier");
+  if (!refusal && matchCount > 1 && !policy.bulk) refusal = severalMatches(input.match, matchCount, ctx.organization.allowBulkUpdates);
+  if (!refusal && matchCount > 1) {
+    const maxBulkMatches = await getMaxBulkMatches(ctx.organization.id);
+    if (matchCount > maxBulkMatches) refusal = overMaximum(matchCount, maxBulkMatches);
   }
+  const [first] = sample;
+  if (!refusal && input.expectedVersion !== undefined && first && first.version !== input.expectedVersion) {
+    refusal = new AppError("CONFLICT", "This lead was changed by someone else since you opened it", {
+      reason: "STALE_VERSION",
+      expectedVersion: input.expectedVersion,
+      lead: serializeLead(first),
+    });
+  }
+
+  const now = new Date();
+  const note = input.changes.note ?? null;
+  let changing = 0;
+  const leads = sample.map((lead): DryRunLead => {
+    const { data, diff } = planLeadUpdate(lead, input.changes, now);
+    const fieldsChanged = Object.keys(diff).length > 0;
+    const touched = fieldsChanged || note !== null;
+    if (touched) changing++;
+    const after = touched ? applyLeadUpdate(lead, data, { now, bumpVersion: fieldsChanged }) : lead;
+    return { id: lead.id, changes: diff, note: touched ? note : null, before: serializeLead(lead), after: serializeLead(after) };
+  });
+
+  const truncated = matchCount > leads.length;
+  const message = refusal
+    ? `Dry run: this request would be refused (${refusal.code}); nothing was written`
+    : `Dry run: ${matchCount === 1 ? "1 lead matches" : `${matchCount} leads match`}${truncated ? "" : `, ${changing} would change`}; nothing was written`;
+  return {
+    dryRun: true,
+    matchCount,
+    leadsUpdated: 0,
+    wouldSucceed: refusal === null,
+    error: refusal ? { status: refusal.status, code: refusal.code, message: refusal.message, details: refusal.details ?? null } : null,
+    leads,
+    truncated,
+    message,
+  };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { getCountries } from "libphonenumber-js";
 import { z } from "zod";
 import { prisma } from "@/lib/db/client";
@@ -10,9 +11,17 @@ const COUNTRIES = new Set<string>(getCountries());
 /** Bounds of the requests per minute an admin may allow each API key (default 600). */
 export const MIN_API_RATE_LIMIT = 1;
 export const MAX_API_RATE_LIMIT = 100_000;
+/** Bounds of the per-organization maximum of leads one bulk PATCH may touch. */
+export const MAX_BULK_MATCHES_LIMIT = 1_000_000;
 
 export const organizationSettingsSchema = z.object({
   allowBulkUpdates: z.boolean().optional(),
+  maxBulkMatches: z
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(2, { error: "must be at least 2" })
+    .max(MAX_BULK_MATCHES_LIMIT, { error: `must be at most ${MAX_BULK_MATCHES_LIMIT.toLocaleString("en-US")}` })
+    .optional(),
   defaultPhoneCountry: z
     .string()
     .trim()
@@ -83,10 +92,18 @@ export async function getOrganizationSettings(organizationId: string) {
   return organization;
 }
 
+/** The most leads one bulk PATCH of the organization may touch (read when a request matches several). */
+export async function getMaxBulkMatches(organizationId: string): Promise<number> {
+  const organization = await prisma.organization.findUnique({ where: { id: organizationId }, select: { maxBulkMatches: true } });
+  if (!organization) throw new AppError("NOT_FOUND", "Organization not found");
+  return organization.maxBulkMatches;
+}
+
 export interface OrganizationSettingsDto {
   name: string;
   slug: string;
   allowBulkUpdates: boolean;
+  maxBulkMatches: number;
   defaultPhoneCountry: string;
   currency: string;
   apiRateLimitPerMinute: number;
@@ -99,6 +116,7 @@ export function toOrganizationSettingsDto(organization: Awaited<ReturnType<typeo
     name: organization.name,
     slug: organization.slug,
     allowBulkUpdates: organization.allowBulkUpdates,
+    maxBulkMatches: organization.maxBulkMatches,
     defaultPhoneCountry: organization.defaultPhoneCountry,
     currency: organization.currency,
     apiRateLimitPerMinute: organization.apiRateLimitPerMinute,

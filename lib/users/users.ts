@@ -1,12 +1,14 @@
+import "server-only";
 import { z } from "zod";
+import { Role } from "@/lib/generated/prisma/enums";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { parseWith } from "@/lib/validation";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./passwords";
 
-export const ROLES = ["admin", "sales"] as const;
-export type RoleValue = (typeof ROLES)[number];
+export const ROLES = Object.values(Role) as [Role, ...Role[]];
+export type RoleValue = Role;
 
 export const createUserSchema = z.object({
   name: z.string().trim().min(1, { error: "is required" }).max(100),

@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { phoneDigits } from "@/lib/leads/normalize";
 import { listLeadsQuerySchema } from "@/lib/leads/schemas";
-import { serializeLead, type LeadRecord } from "@/lib/leads/serialize";
+import { serializeLead } from "@/lib/leads/serialize";
+import { leadRecordFromRow, type LeadRow } from "@/lib/leads/store/record";
 import { HttpError, LEAD_COLUMNS, newId, rawLeadsApi } from "./raw-patch";
 
 const { values } = parseArgs({
@@ -54,7 +55,7 @@ async function listLeads(key: string | undefined, searchParams: URLSearchParams)
   const order = `${SORT_COLUMN[field]} ${direction.toUpperCase()}${nulls}, "id" ${direction.toUpperCase()}`;
   const whereSql = where.join(" AND ");
   const [rows, count] = await Promise.all([
-    pool.query<LeadRecord>(
+    pool.query<LeadRow>(
       `SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE ${whereSql} ORDER BY ${order} LIMIT ${query.limit} OFFSET ${(query.page - 1) * query.limit}`,
       params,
     ),
@@ -62,7 +63,7 @@ async function listLeads(key: string | undefined, searchParams: URLSearchParams)
   ]);
   const total = Number(count.rows[0]?.count ?? 0);
   return {
-    data: rows.rows.map(serializeLead),
+    data: rows.rows.map((row) => serializeLead(leadRecordFromRow(row))),
     meta: {
       pagination: {
         page: query.page,

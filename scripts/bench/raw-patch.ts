@@ -2,15 +2,20 @@
  * The raw PATCH /api/leads of the bench: plain SQL through `pg`, no framework, no ORM. Shared by the
  * raw baseline (scripts/bench/baseline-server.ts, node:http) and the framework floor
  * (scripts/bench/floor, a bare Next.js route handler), so both run exactly the same statements and
- * the difference between them is the framework's own cost per request.
+ * the difference between them is the framework's own cost per request. The statements are the lead
+ * store's own (lib/leads/store/sql.ts), imported, not copied.
  */
 import { createHash, randomInt } from "node:crypto";
 import type pg from "pg";
 import type { ApiKeyRow } from "@/lib/api-keys/api-keys";
 import { normalizePhone } from "@/lib/leads/normalize";
-import { planLeadUpdate, type LeadUpdateData } from "@/lib/leads/plan-update";
+import { planLeadUpdate } from "@/lib/leads/plan-update";
 import { updateLeadsBodySchema } from "@/lib/leads/schemas";
-import { serializeLead, type LeadRecord } from "@/lib/leads/serialize";
+import { serializeLead } from "@/lib/leads/serialize";
+import { leadRecordFromRow, type LeadEventRow, type LeadNoteRow, type LeadRow, type LeadUpdateWrite } from "@/lib/leads/store/record";
+import { LEAD_COLUMNS, lockMatchingSql, WRITE_CHANGES_SQL, writeChangesParams, type MatchColumn } from "@/lib/leads/store/sql";
+
+export { LEAD_COLUMNS };
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export function newId(prefix: string, length = 16): string {
@@ -18,9 +23,6 @@ export function newId(prefix: string, length = 16): string {
   for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
   return `${prefix}_${out}`;
 }
-
-export const LEAD_COLUMNS = `"id", "name", "email", "phone", "company", "source", "status"::text AS "status",
-  "value"::text AS "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
 
 export class HttpError extends Error {
   constructor(
@@ -57,16 +59,11 @@ export function rawLeadsApi(pool: pg.Pool) {
     return found;
   }
 
-  const COLUMN_OF: Record<keyof LeadUpdateData, string> = {
-    status: "status",
-    value: "value",
-    lossReason: "lossReason",
-    qualifiedAt: "qualifiedAt",
-    wonAt: "wonAt",
-    lostAt: "lostAt",
-  };
-
-  /** PATCH /api/leads: key lookup, match (locking), update, note, event, in one transaction. */
+  /**
+   * PATCH /api/leads: key lookup, match (locking), then the lead store's own statements (imported
+   * from lib/leads/store/sql, not copied): one set-based statement writes the changes, notes and
+   * events. Single matches only, as the bench sends.
+   */
   async function patchLeads(key: string | undefined, body: unknown, requestId: string): Promise<unknown> {
     const parsed = updateLeadsBodySchema.safeParse(body);
     if (!parsed.success) throw new HttpError(400, "VALIDATION_ERROR", parsed.error.issues[0]?.message ?? "Invalid request");
@@ -75,63 +72,53 @@ export function rawLeadsApi(pool: pg.Pool) {
     try {
       await client.query("BEGIN");
       const apiKey = await authenticate(client, key);
-      let condition: string;
+      let column: MatchColumn;
       let value: string;
-      if (match.by === "id") [condition, value] = [`"id" = $2`, match.id];
-      else if (match.by === "email") [condition, value] = [`"emailNormalized" = $2`, match.email];
+      if (match.by === "id") [column, value] = ["id", match.id];
+      else if (match.by === "email") [column, value] = ["emailNormalized", match.email];
       else {
         const phone = normalizePhone(match.phone, apiKey.defaultPhoneCountry);
         if (!phone.ok) throw new HttpError(400, "VALIDATION_ERROR", `phone: ${phone.message}`);
-        [condition, value] = [`"phoneNormalized" = $2`, phone.value];
+        [column, value] = ["phoneNormalized", phone.value];
       }
-      const matched = await client.query<LeadRecord>(
-        `SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE "organizationId" = $1 AND ${condition} ORDER BY "createdAt", "id" FOR UPDATE`,
-        [apiKey.organizationId, value],
-      );
-      if (matched.rows.length === 0) throw new HttpError(404, "NOT_FOUND", "No lead matches the given identifier");
-      if (matched.rows.length > 1 && !apiKey.allowBulkUpdates) throw new HttpError(409, "CONFLICT", `${matched.rows.length} leads match`);
+      const matched = (await client.query<LeadRow>(lockMatchingSql(column), [apiKey.organizationId, value, 2])).rows.map(leadRecordFromRow);
+      if (matched.length === 0) throw new HttpError(404, "NOT_FOUND", "No lead matches the given identifier");
+      if (matched.length > 1) throw new HttpError(409, "CONFLICT", "Several leads match");
 
       const now = new Date();
-      const leads = [];
-      let changed = 0;
-      for (const lead of matched.rows) {
+      const writes: LeadUpdateWrite[] = [];
+      const notes: LeadNoteRow[] = [];
+      const events: LeadEventRow[] = [];
+      for (const lead of matched) {
         const { data, diff } = planLeadUpdate(lead, changes, now);
         const fieldsChanged = Object.keys(diff).length > 0;
-        if (!fieldsChanged && changes.note === undefined) {
-          leads.push(serializeLead(lead));
-          continue;
-        }
-        const sets: string[] = [`"updatedAt" = $2`];
-        const params: unknown[] = [lead.id, now];
-        if (fieldsChanged) {
-          for (const [field, v] of Object.entries(data) as [keyof LeadUpdateData, unknown][]) {
-            params.push(v);
-            sets.push(`"${COLUMN_OF[field]}" = $${params.length}${field === "status" ? `::"LeadStatus"` : ""}`);
-          }
-          sets.push(`"version" = "version" + 1`);
-        }
-        const updated = await client.query<LeadRecord>(`UPDATE "Lead" SET ${sets.join(", ")} WHERE "id" = $1 RETURNING ${LEAD_COLUMNS}`, params);
-        const row = updated.rows[0];
-        if (row) leads.push(serializeLead(row));
-
-        let noteId: string | null = null;
-        if (changes.note !== undefined) {
-          noteId = newId("note");
-          await client.query(
-            `INSERT INTO "LeadNote" ("id", "organizationId", "leadId", "body", "authorApiKeyId", "createdAt") VALUES ($1, $2, $3, $4, $5, $6)`,
-            [noteId, apiKey.organizationId, lead.id, changes.note, apiKey.id, now],
-          );
-        }
-        await client.query(
-          `INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType", "actorApiKeyId", "actorName",
-             "source", "requestId", "noteId", "createdAt")
-           VALUES ($1, $2, $3, 'updated', $4, 'api_key', $5, $6, 'api', $7, $8, $9)`,
-          [newId("evt"), apiKey.organizationId, lead.id, JSON.stringify(diff), apiKey.id, apiKey.name, requestId, noteId, now],
-        );
-        changed++;
+        if (!fieldsChanged && changes.note === undefined) continue;
+        writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
+        const base = { organizationId: apiKey.organizationId, leadId: lead.id, createdAt: now };
+        const note = changes.note === undefined ? null : { ...base, id: newId("note"), body: changes.note, authorUserId: null, authorApiKeyId: apiKey.id };
+        if (note) notes.push(note);
+        events.push({
+          ...base,
+          id: newId("evt"),
+          type: "updated",
+          changes: diff,
+          actorType: "api_key",
+          actorUserId: null,
+          actorApiKeyId: apiKey.id,
+          actorName: apiKey.name,
+          source: "api",
+          requestId,
+          noteId: note?.id ?? null,
+        });
       }
+      const written =
+        writes.length > 0
+          ? (await client.query<LeadRow>(WRITE_CHANGES_SQL, writeChangesParams(writes, notes, events, now, matched.map((l) => l.id)))).rows.map(leadRecordFromRow)
+          : [];
       await client.query("COMMIT");
-      return { leadId: leads[0]?.id, leadsUpdated: leads.length, leadIds: leads.map((l) => l.id), leads, changed };
+      const byId = new Map(written.map((lead) => [lead.id, lead]));
+      const leads = matched.map((lead) => serializeLead(byId.get(lead.id) ?? lead));
+      return { leadId: leads[0]?.id, leadsUpdated: leads.length, leadIds: leads.map((l) => l.id), leads, changed: events.length };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;

@@ -9,6 +9,7 @@ import { run as runCommand } from "../lib/build";
 import { explainListQueries, type ExplainedQuery } from "./explain";
 import { seedHeavyLead, seedRareLeads, RARE_SEARCH_TERM, deepCursors } from "./extra-seed";
 import { startAppServer, startTempDatabase, type AppServer, type TempDatabase } from "../lib/test-environment";
+import { bulkTargets, runBulkCases } from "./bulk";
 import { runLoad, type LoadResult } from "./load";
 import type { BenchOptions } from "./options";
 import { createOrganization, FIRST, LAST, seedLeads, verifyNormalization } from "./seed";
@@ -357,13 +358,16 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const plans: ExplainedQuery[] = await explainListQueries(db, organization.organizationId, { rareTerm: RARE_SEARCH_TERM, heavyLeadId, deepCursor: fixtures.deepCursors[0] ?? null });
     log(`EXPLAIN (ANALYZE, BUFFERS) of ${plans.length} list and history queries in ${seconds(phase)}`);
 
+    log("Bulk: one PATCH per size, alone, in an organization of its own");
+    const bulk = await runBulkCases(db, leadline.url, log);
+
     printTable(results);
     console.log("\nPlans (EXPLAIN ANALYZE, BUFFERS; key lines)");
     for (const plan of plans) {
       console.log(`  ${plan.label}`);
       for (const keyLine of plan.keyLines) console.log(`      ${keyLine}`);
     }
-    const targets = evaluateTargets(results, options, emailReferenceP50);
+    const targets = [...evaluateTargets(results, options, emailReferenceP50), ...bulkTargets(bulk)];
     console.log("\nTargets");
     for (const t of targets) console.log(`  ${t.met ? "met    " : "NOT MET"}  ${t.text}`);
     if (options.leads <= options.referenceLeads) {

@@ -28,11 +28,22 @@ export async function api(
   if (options.key) headers["X-API-KEY"] = options.key;
   if (options.cookie) headers.Cookie = options.cookie;
   if (options.body !== undefined || options.rawBody !== undefined || !["GET", "HEAD"].includes(method)) headers["Content-Type"] ??= "application/json";
-  const response = await fetch(`${baseUrl()}${path}`, {
-    method,
-    headers,
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
+  const send = () =>
+    fetch(`${baseUrl()}${path}`, {
+      method,
+      headers,
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive connection that the server closed while idle (its keep-alive timeout passed
+    // during a slow step of the test) fails before the request is read: sending again is safe.
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code !== "UND_ERR_SOCKET") throw error;
+    response = await send();
+  }
   const text = await response.text();
   let body: ApiReply["body"];
   try {

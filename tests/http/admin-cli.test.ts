@@ -52,7 +52,8 @@ describe("admin CLI", () => {
 
     expect((await admin("revoke-api-key", "--org", slug, "--name", "Zapier")).code).toBe(0);
     expect((await patchLeads(key, { id: lead.id, status: "lost" })).status).toBe(401);
-  }, 120_000);
+    // Five CLI processes in a row: each starts tsx and Prisma, which takes seconds on a busy machine.
+  }, 180_000);
 
   it("takes passwords from standard input, never from the command line", async () => {
     const pwSlug = `pw-${uniqueSuffix()}`;
@@ -71,7 +72,7 @@ describe("admin CLI", () => {
     expect(changed.code).toBe(0);
     expect(await signIn(email, "first-password")).toBeNull();
     expect(await signIn(email, "second-password")).not.toBeNull();
-  }, 120_000);
+  }, 180_000);
 
   it("switches bulk updates on and off", async () => {
     const bulkSlug = `bulk-${uniqueSuffix()}`;
@@ -80,7 +81,7 @@ describe("admin CLI", () => {
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(true);
     expect((await admin("set-bulk-updates", "--org", bulkSlug, "--off")).code).toBe(0);
     expect((await prisma.organization.findUniqueOrThrow({ where: { slug: bulkSlug } })).allowBulkUpdates).toBe(false);
-  }, 120_000);
+  }, 180_000);
 
   it.each([
     [["create-org"], /--name is required/],

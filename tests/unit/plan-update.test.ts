@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planLeadUpdate, type LeadState } from "@/lib/leads/plan-update";
+import { Decimal } from "@/lib/leads/store/record";
 
 const now = new Date("2026-11-26T12:00:00Z");
 const earlier = new Date("2026-10-01T12:00:00Z");
@@ -46,9 +47,9 @@ describe("planLeadUpdate", () => {
   });
 
   it("records value changes as numbers and ignores an unchanged value", () => {
-    expect(planLeadUpdate({ ...open, value: "10.00" }, { value: "12.50" }, now).diff).toEqual({ value: { from: 10, to: 12.5 } });
-    expect(planLeadUpdate({ ...open, value: "10.00" }, { value: "10.00" }, now).diff).toEqual({});
-    expect(planLeadUpdate({ ...open, value: "10" }, { value: "10.00" }, now).diff).toEqual({});
-    expect(planLeadUpdate({ ...open, value: "10.00" }, { value: null }, now).diff).toEqual({ value: { from: 10, to: null } });
+    expect(planLeadUpdate({ ...open, value: new Decimal("10.00") }, { value: "12.50" }, now).diff).toEqual({ value: { from: 10, to: 12.5 } });
+    expect(planLeadUpdate({ ...open, value: new Decimal("10.00") }, { value: "10.00" }, now).diff).toEqual({});
+    expect(planLeadUpdate({ ...open, value: new Decimal("10") }, { value: "10.00" }, now).diff).toEqual({});
+    expect(planLeadUpdate({ ...open, value: new Decimal("10.00") }, { value: null }, now).diff).toEqual({ value: { from: 10, to: null } });
   });
 });

@@ -6,19 +6,22 @@ import { createLead } from "@/lib/leads/create-lead";
 import { listLeads } from "@/lib/leads/list-leads";
 import type { UpdateLeadsReply } from "@/lib/leads/replies";
 import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
-import { updateLeads } from "@/lib/leads/update-leads";
+import { previewLeadUpdate, updateLeads } from "@/lib/leads/update-leads";
 
-// PATCH /api/leads - update the leads matched by id, email or phone
+// PATCH /api/leads - update the leads matched by id, email or phone (or, with dryRun, say what would happen)
 export const PATCH = withApiKey(async ({ req, ctx, requestId }) => {
   const body = await readJsonObject(req);
   return withIdempotency({ req, ctx, requestId }, body, async () => {
-    const { match, changes } = parseWith(updateLeadsBodySchema, body);
-    const result = await updateLeads(ctx, { match, changes });
+    const { match, changes, onMultiple, dryRun } = parseWith(updateLeadsBodySchema, body);
+    if (dryRun) return jsonOk(requestId, await previewLeadUpdate(ctx, { match, changes, onMultiple }));
+    const result = await updateLeads(ctx, { match, changes, onMultiple });
     const reply: UpdateLeadsReply = {
       leadId: result.leadIds[0]!,
-      leadsUpdated: result.leadIds.length,
+      // Exact at any size; leadIds and leads hold the first 100 (GET /api/leads?requestId= lists them all).
+      leadsUpdated: result.matchCount,
       leadIds: result.leadIds,
       leads: result.leads,
+      ...(result.truncated ? { truncated: true } : {}),
       message: result.message,
     };
     return jsonOk(requestId, reply);

@@ -1,0 +1,120 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { prisma, type TransactionClient } from "@/lib/db/client";
+import {
+  countMatchingSql,
+  findMatchingSql,
+  INSERT_HISTORY_SQL,
+  INSERT_LEAD_SQL,
+  insertHistoryParams,
+  lockMatchingSql,
+  writeChangesParams,
+  WRITE_CHANGES_SQL,
+  type MatchColumn,
+} from "./sql";
+import { leadRecordFromRow, type LeadEventRow, type LeadNoteRow, type LeadRecord, type LeadRow, type LeadUpdateWrite, type NewLeadRow } from "./record";
+
+/**
+ * The lead store: the one place that writes Lead, LeadNote and LeadEvent (and reads them for a
+ * write). The services hold the rules (planLeadUpdate, historyRecords) and call these functions;
+ * none of them imports the Prisma client. The SQL itself is in ./sql, shared with the bench.
+ */
+
+export type { LeadEventRow, LeadNoteRow, LeadRecord, LeadUpdateWrite, NewLeadRow } from "./record";
+
+/** A transaction of the store; opaque to the services. */
+export type StoreTx = TransactionClient;
+
+/** What identifies the leads of one organization: one normalised column and its value. */
+export interface LeadMatchKey {
+  organizationId: string;
+  column: MatchColumn;
+  value: string;
+}
+
+const rows = async (tx: StoreTx | typeof prisma, sql: string, params: unknown[]): Promise<LeadRecord[]> =>
+  (await tx.$queryRawUnsafe<LeadRow[]>(sql, ...params)).map(leadRecordFromRow);
+
+/**
+ * Runs `work` in one transaction. Deadlocks and serialization failures (P2034) are retried: the
+ * whole transaction rolled back, so nothing was half-written.
+ */
+export async function inTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(work, { maxWait: 15_000, timeout: options.timeoutMs ?? 30_000 });
+    } catch (error) {
+      const retryable = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
+      if (!retryable || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Locks the matching leads, oldest first, at most `limit` of them. */
+export function lockMatchingLeads(tx: StoreTx, key: LeadMatchKey, limit: number): Promise<LeadRecord[]> {
+  return rows(tx, lockMatchingSql(key.column), [key.organizationId, key.value, limit]);
+}
+
+/** The matching leads without locking them (dry runs), oldest first, at most `limit`. */
+export function findMatchingLeads(key: LeadMatchKey, limit: number): Promise<LeadRecord[]> {
+  return rows(prisma, findMatchingSql(key.column), [key.organizationId, key.value, limit]);
+}
+
+export async function countMatchingLeads(tx: StoreTx | null, key: LeadMatchKey): Promise<number> {
+  const [row] = await (tx ?? prisma).$queryRawUnsafe<{ count: number }[]>(countMatchingSql(key.column), key.organizationId, key.value);
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Writes planned changes, their notes and their events in one set-based statement (a constant
+ * number of parameters at any size), and returns the updated leads whose id is in `returnIds`.
+ */
+export async function writeLeadChanges(
+  tx: StoreTx,
+  change: { writes: LeadUpdateWrite[]; notes: LeadNoteRow[]; events: LeadEventRow[]; now: Date; returnIds: string[] },
+): Promise<Map<string, LeadRecord>> {
+  if (change.writes.length === 0) return new Map();
+  const written = await rows(tx, WRITE_CHANGES_SQL, writeChangesParams(change.writes, change.notes, change.events, change.now, change.returnIds));
+  return new Map(written.map((lead) => [lead.id, lead]));
+}
+
+/**
+ * Inserts leads that come with their whole history (the demo data, imports): every column as
+ * given, in one transaction with the caller's other writes.
+ */
+export async function importLeads(
+  tx: StoreTx,
+  rows: { leads: Prisma.LeadCreateManyInput[]; notes: Prisma.LeadNoteCreateManyInput[]; events: Prisma.LeadEventCreateManyInput[] },
+): Promise<void> {
+  await tx.lead.createMany({ data: rows.leads });
+  await tx.leadNote.createMany({ data: rows.notes });
+  await tx.leadEvent.createMany({ data: rows.events });
+}
+
+/** Inserts a new lead with its note and event. */
+export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes: LeadNoteRow[]; events: LeadEventRow[] }): Promise<LeadRecord> {
+  const { data } = lead;
+  const [created] = await rows(tx, INSERT_LEAD_SQL, [
+    lead.id,
+    lead.organizationId,
+    lead.name,
+    lead.email,
+    lead.emailNormalized,
+    lead.phone,
+    lead.phoneNormalized,
+    lead.company,
+    lead.source,
+    data.status ?? "open",
+    data.value ?? null,
+    lead.currency,
+    data.lossReason ?? null,
+    data.qualifiedAt?.toISOString() ?? null,
+    data.wonAt?.toISOString() ?? null,
+    data.lostAt?.toISOString() ?? null,
+    lead.createdAt.toISOString(),
+    lead.createdAt.toISOString(),
+  ]);
+  if (!created) throw new Error("The new lead was not returned");
+  await tx.$executeRawUnsafe(INSERT_HISTORY_SQL, ...insertHistoryParams(history.notes, history.events));
+  return created;
+}
