@@ -172,7 +172,7 @@ describe("rate limits", () => {
     expect(over.status).toBe(429);
     expect(over.body.error?.code).toBe("RATE_LIMITED");
     expect(over.headers.get("retry-after")).toBeTruthy();
-  });
+  }, 120_000);
 });
 
 describe("sign-in limits", () => {
@@ -191,7 +191,7 @@ describe("sign-in limits", () => {
       expect(limited.body.error).toMatchObject({ code: "RATE_LIMITED", message: "Too many sign-in attempts. Wait a few minutes, then try again." });
       expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(14 * 60);
     }
-  });
+  }, 120_000);
 
   it("a good sign-in clears the account's failures", async () => {
     const user = await createTestOrganization();
@@ -199,7 +199,7 @@ describe("sign-in limits", () => {
     expect((await attempt(user.userEmail, TEST_PASSWORD, randomIp())).signedIn).toBe(true);
     for (let i = 0; i < 4; i++) expect((await attempt(user.userEmail, "wrong", randomIp())).status).toBe(401);
     expect((await attempt(user.userEmail, TEST_PASSWORD, randomIp())).signedIn).toBe(true);
-  });
+  }, 120_000);
 
   it("limit one client IP across accounts, with a wider allowance", async () => {
     const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
@@ -213,7 +213,7 @@ describe("sign-in limits", () => {
     expect(failures).toBe(50);
     // Other clients are not affected.
     expect((await attempt(org.userEmail, TEST_PASSWORD, randomIp())).signedIn).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe("sessions", () => {
