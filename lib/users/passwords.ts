@@ -1,11 +1,13 @@
 import bcrypt from "bcryptjs";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import os from "node:os";
 
 /**
  * Password hashing with Node's scrypt, which runs on libuv's thread pool: a sign-in never blocks
  * the event loop that serves every other request. Stored as `scrypt$N$r$p$salt$hash` (base64url).
- * At most MAX_CONCURRENT_HASHES run at once (the rest wait their turn), so a burst of sign-in
- * attempts cannot take every thread-pool thread or much memory (N=2^15, r=8: 32 MiB each).
+ * At most MAX_CONCURRENT_HASHES run at once (the rest wait their turn): one core less than the
+ * machine has (at least one, at most four), so a burst of sign-in attempts always leaves a core
+ * to the requests of everyone else, and never takes much memory (N=2^15, r=8: 32 MiB each).
  *
  * Hashes of earlier versions (bcrypt, `$2…`) still verify; sign-in re-hashes them with scrypt
  * (needsRehash). bcrypt only reads 72 bytes, scrypt reads everything: passwords are limited to
@@ -19,7 +21,7 @@ export const MAX_PASSWORD_LENGTH = 200;
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
-const MAX_CONCURRENT_HASHES = 2;
+const MAX_CONCURRENT_HASHES = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 
 let running = 0;
 const waiting: (() => void)[] = [];
