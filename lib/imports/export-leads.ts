@@ -83,7 +83,7 @@ export function exportFileName(now = new Date()): string {
   return `leads-${now.toISOString().slice(0, 10)}.csv`;
 }
 
-export function exportLeadsCsv(organization: OrganizationSettings, query: ExportLeadsQuery): ReadableStream<Uint8Array> {
+export function exportLeadsCsv(organization: OrganizationSettings, query: ExportLeadsQuery, batchSize = BATCH_SIZE): ReadableStream<Uint8Array> {
   // Validates the filters now, so a bad filter is a 400 before the response starts.
   const where = buildLeadWhere(organization, query);
   const order = orderBy(query.sort);
@@ -101,10 +101,10 @@ export function exportLeadsCsv(organization: OrganizationSettings, query: Export
         const rows = await prisma.lead.findMany({
           where: last ? { AND: [where, after(query.sort, last)] } : where,
           orderBy: order,
-          take: BATCH_SIZE,
+          take: batchSize,
         });
         if (rows.length > 0) controller.enqueue(encoder.encode(toCsvLines(rows.map((r) => exportRow(serializeLead(r))))));
-        if (rows.length < BATCH_SIZE) controller.close();
+        if (rows.length < batchSize) controller.close();
         last = rows.at(-1);
       },
     },

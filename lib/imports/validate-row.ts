@@ -1,6 +1,6 @@
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { issuesFromZod, type FieldIssue } from "@/lib/errors";
-import { normalizePhone } from "@/lib/leads/normalize";
+import { normalizeEmail, normalizePhone } from "@/lib/leads/normalize";
 import { createLeadBodySchema, type CreateLeadBody } from "@/lib/leads/schemas";
 import { unescapeFormula } from "./csv-format";
 import type { ColumnMapping } from "./mapping";
@@ -40,8 +40,14 @@ export function issuesMessage(issues: readonly FieldIssue[]): string {
 export function checkRow(row: MappedRow, organization: Pick<OrganizationSettings, "defaultPhoneCountry">): RowCheck {
   const parsed = createLeadBodySchema.safeParse(row);
   const issues: FieldIssue[] = parsed.success ? [] : issuesFromZod(parsed.error);
-  const phone = parsed.success ? parsed.data.phone : undefined;
-  if (phone !== undefined) {
+  // The schema's own e-mail check runs only once the other fields pass; a row gets all its problems at once.
+  if (!parsed.success && row.email !== undefined && !issues.some((i) => i.field === "email")) {
+    const email = normalizeEmail(row.email);
+    if (!email.ok) issues.push({ field: "email", message: email.message });
+  }
+  // The create service's phone rule (the schema only checks the length).
+  const phone = row.phone;
+  if (phone !== undefined && !issues.some((i) => i.field === "phone")) {
     const normalized = normalizePhone(phone, organization.defaultPhoneCountry);
     if (!normalized.ok) issues.push({ field: "phone", message: normalized.message });
   }
