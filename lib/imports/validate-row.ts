@@ -57,6 +57,12 @@ export function checkRow(row: MappedRow, organization: Pick<OrganizationSettings
       const blank = [{ field: "", message: "The row has no value in the mapped columns" }];
       return { ok: false, issues: blank, message: issuesMessage(blank) };
     }
+    // In the order of the fields, so a row's message reads the same every time.
+    const rank = (field: string) => {
+      const i = (IMPORT_FIELDS as readonly string[]).indexOf(field);
+      return i < 0 ? -1 : i;
+    };
+    issues.sort((a, b) => rank(a.field) - rank(b.field));
     return { ok: false, issues, message: issuesMessage(issues) };
   }
   return { ok: true, input: parsed.data, issues: [] };

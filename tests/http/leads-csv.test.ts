@@ -255,7 +255,7 @@ describe("the app's import routes (session)", () => {
         rowNumber: 3,
         action: "error",
         values: { name: "Broken", email: "broken", value: "abc" },
-        message: 'value: must be a number, e.g. 5000 or "5000.50"; email: must be a valid e-mail address',
+        message: 'email: must be a valid e-mail address; value: must be a number, e.g. 5000 or "5000.50"',
       }),
     ]);
 
