@@ -31,7 +31,7 @@ export const EXPORT_COLUMNS = [
   "lost_at",
 ] as const;
 
-const BATCH_SIZE = 2000;
+const BATCH_SIZE = 1000;
 
 export function exportRow(lead: LeadDto): (string | null)[] {
   return [
