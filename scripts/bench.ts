@@ -16,6 +16,14 @@ import { parseBenchOptions, USAGE } from "./bench/options";
 process.env.LEADLINE_NEXT_DIST_DIR ||= ".next-bench";
 
 async function main(): Promise<number> {
+  // `npm run bench -- csv [--rows N] [--export-leads N]`: the CSV import/export case (scripts/bench/csv.ts).
+  if (process.argv[2] === "csv") {
+    const { buildApp } = await import("./lib/build");
+    buildApp();
+    const { runCsvBench } = await import("./bench/csv");
+    await runCsvBench(process.argv.slice(3));
+    return 0;
+  }
   const options = parseBenchOptions(process.argv.slice(2));
   if (options === "help") {
     console.log(USAGE);

@@ -11,6 +11,7 @@ import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, inputClass, labelClass, linkClass } from "@/components/ui/styles";
 import { LEAD_STATUSES } from "@/lib/leads/normalize";
+import { ExportCsv } from "./export-csv";
 import {
   DEFAULT_SORT,
   fetchLeads,
@@ -178,6 +179,9 @@ export function LeadsList() {
             </p>
           </>
         ) : null}
+      </div>
+      <div className="flex justify-end">
+        <ExportCsv view={view} />
       </div>
 
       {query.isError && !data ? (

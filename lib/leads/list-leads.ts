@@ -86,6 +86,24 @@ async function readSegments(
   return rows;
 }
 
+/**
+ * Every lead the filter matches, in the list's order, one batch at a time: the same keyset reads as
+ * the list's pages (never OFFSET, never a count), for exports of any size.
+ */
+export async function* leadsInBatches(organization: OrganizationSettings, query: ListLeadsQuery, batchSize: number): AsyncGenerator<LeadRecord[]> {
+  const where = leadFilterSql(organization, query);
+  const { field, direction } = query.sort;
+  const segments = segmentsFrom(field, direction, false);
+  let from: Cursor | null = null;
+  for (;;) {
+    const rows = await readSegments(where, field, segments, from, batchSize, 0);
+    if (rows.length > 0) yield rows;
+    const last = rows.at(-1);
+    if (rows.length < batchSize || !last) return;
+    from = { sort: sortName(query.sort), key: sortKeyOf(field, last), id: last.id, before: false };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Totals
 

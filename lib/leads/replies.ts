@@ -90,7 +90,34 @@ export const leadHistoryPageSchema = z
     events: eventListSchema.meta({ description: "Newest first" }),
     nextCursor: z.string().nullable().meta({ description: "Reads the stretch before this one; null when nothing older is left" }),
   })
-  .meta({ description: "One page of a lead's history" });
+  .meta({
+    description: "One page of a lead's history",
+    examples: [
+      {
+        notes: [
+          {
+            id: "note_Lp2nX7cV4bR9sQ1w",
+            body: "First call: interested in the annual plan",
+            author: { type: "user", id: "user_8hJ3kL5mN7pQ2rT4", name: "Sam Seller" },
+            createdAt: "2026-10-02T10:15:00.000Z",
+          },
+        ],
+        events: [
+          {
+            id: "evt_Qw4eR6tY8uI0oP2a",
+            type: "created",
+            changes: { status: { from: null, to: "open" } },
+            actor: { type: "api_key", id: "key_5fGh2JkL9mNp3QrS", name: "Web form" },
+            source: "api",
+            requestId: "req_3kD9fJ2mW7qL5xZ8vB1n",
+            note: null,
+            createdAt: "2026-10-01T08:00:00.000Z",
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  });
 
 export const leadDetailSchema = leadSchema
   .extend({

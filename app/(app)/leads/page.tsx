@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LeadsList } from "@/components/leads/leads-list";
 import { leadsQueryKey, readView, viewToApiQuery, type LeadsPage as LeadsPageData } from "@/components/leads/leads-query";
-import { buttonPrimary } from "@/components/ui/styles";
+import { buttonPrimary, buttonSecondary } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { listLeads } from "@/lib/leads/list-leads";
@@ -40,9 +40,14 @@ export default async function LeadsPage({ searchParams }: PageProps<"/leads">) {
           <h1 className="text-2xl font-semibold tracking-tight">Leads</h1>
           <p className="mt-1 text-sm text-slate-600">Search, filter and open a lead to update it.</p>
         </div>
-        <Link href="/leads/new" className={buttonPrimary}>
-          New lead
-        </Link>
+        <div className="flex gap-3">
+          <Link href="/leads/import" className={buttonSecondary}>
+            Import CSV
+          </Link>
+          <Link href="/leads/new" className={buttonPrimary}>
+            New lead
+          </Link>
+        </div>
       </div>
       {/* No Suspense boundary: the page is rendered per request (it reads the session), so the list's
           URL state is there on the server and the first paint is the list itself, never a skeleton. */}

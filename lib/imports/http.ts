@@ -1,0 +1,27 @@
+import "server-only";
+import { exportFileName, exportLeadsCsv } from "./export-leads";
+import { failedRowsCsv, toImportDto, type ImportDto } from "./imports";
+import type { ImportRecord } from "./store";
+import type { OrganizationSettings } from "@/lib/auth/actor";
+import type { ExportLeadsQuery } from "./schemas";
+import { csvResponseHeaders } from "./upload";
+
+/** Replies shared by the API-key routes and the app's session routes (transport only). */
+
+export function exportResponse(organization: OrganizationSettings, query: ExportLeadsQuery): Response {
+  return new Response(exportLeadsCsv(organization, query), { status: 200, headers: csvResponseHeaders(exportFileName()) });
+}
+
+export async function failedRowsResponse(organization: OrganizationSettings, importId: string): Promise<Response> {
+  const { record, stream } = await failedRowsCsv(organization, importId);
+  const base = record.fileName.replace(/\.csv$/i, "");
+  return new Response(stream, { status: 200, headers: csvResponseHeaders(`${base}-failed-rows.csv`) });
+}
+
+/** An import with the links of its report. */
+export function importReply(record: ImportRecord, basePath: string): ImportDto & { links: { self: string; failedRows: string } } {
+  return {
+    ...toImportDto(record),
+    links: { self: `${basePath}/${record.id}`, failedRows: `${basePath}/${record.id}/failed-rows` },
+  };
+}
