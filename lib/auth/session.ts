@@ -77,6 +77,6 @@ export function actorContextForUser(user: SessionUser, requestId: string = newId
 /** Only same-site paths, so a crafted link cannot send a user elsewhere after signing in. */
 export function safeCallbackPath(value: string | string[] | undefined | null): string {
   const path = Array.isArray(value) ? value[0] : value;
-  if (!path || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return "/leads";
+  if (!path || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return "/dashboard";
   return path;
 }

@@ -1,6 +1,7 @@
 import type { ActorContext } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { validationError } from "@/lib/errors";
+import { resolveLossReasonId } from "@/lib/loss-reasons/loss-reasons";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
@@ -29,6 +30,7 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
   const leadId = newId("lead");
 
   const lead = await prisma.$transaction(async (tx) => {
+    const lossReasonId = data.lossReason ? await resolveLossReasonId(ctx.organization.id, data.lossReason, tx) : null;
     const created = await tx.lead.create({
       data: {
         id: leadId,
@@ -42,6 +44,7 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
         source: input.source ?? ctx.source,
         currency: ctx.organization.currency,
         ...data,
+        lossReasonId,
         createdAt: now,
       },
     });

@@ -12,6 +12,8 @@ export interface LeadDto {
   value: number | null;
   currency: string;
   lossReason: string | null;
+  /** The managed loss reason `lossReason` is linked to; null when it is "Other" (free text) or absent. */
+  lossReasonId: string | null;
   qualifiedAt: string | null;
   wonAt: string | null;
   lostAt: string | null;
@@ -32,6 +34,7 @@ export interface LeadRecord {
   value: { toString(): string } | string | null;
   currency: string;
   lossReason: string | null;
+  lossReasonId: string | null;
   qualifiedAt: Date | null;
   wonAt: Date | null;
   lostAt: Date | null;
@@ -65,6 +68,7 @@ export function serializeLead(lead: LeadRecord): LeadDto {
     value: valueToNumber(lead.value),
     currency: lead.currency,
     lossReason: lead.lossReason,
+    lossReasonId: lead.lossReasonId,
     qualifiedAt: iso(lead.qualifiedAt),
     wonAt: iso(lead.wonAt),
     lostAt: iso(lead.lostAt),

@@ -2,6 +2,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorContext } from "@/lib/auth/actor";
 import { prisma, type TransactionClient } from "@/lib/db/client";
 import { AppError, validationError } from "@/lib/errors";
+import { resolveLossReasonId } from "@/lib/loss-reasons/loss-reasons";
 import { normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
 import { planLeadUpdate, type LeadUpdateData } from "./plan-update";
@@ -24,7 +25,7 @@ export interface UpdateLeadsResult {
 }
 
 const LEAD_COLUMNS = Prisma.sql`"id", "name", "email", "phone", "company", "source", "status"::text AS "status",
-  "value"::text AS "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
+  "value"::text AS "value", "currency", "lossReason", "lossReasonId", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"`;
 
 /** Locks the matched leads in one consistent order (oldest first), so concurrent bulk updates cannot deadlock. */
 async function lockMatchingLeads(tx: TransactionClient, ctx: ActorContext, match: LeadMatch): Promise<LeadRecord[]> {
@@ -55,6 +56,8 @@ interface PlannedWrite {
   leadId: string;
   data: LeadUpdateData;
   bumpVersion: boolean;
+  /** The managed reason the written loss reason links to (null: "Other" or no reason); written with lossReason. */
+  lossReasonId?: string | null;
 }
 
 const at = (d: Date | string | undefined) => Prisma.sql`${new Date(d ?? Date.now()).toISOString()}::timestamp(3)`;
@@ -65,6 +68,7 @@ function updateStatement(write: PlannedWrite, now: Date): Prisma.Sql {
   if (data.status !== undefined) sets.push(Prisma.sql`"status" = ${data.status}::"LeadStatus"`);
   if (data.value !== undefined) sets.push(Prisma.sql`"value" = ${data.value}::numeric`);
   if (data.lossReason !== undefined) sets.push(Prisma.sql`"lossReason" = ${data.lossReason}`);
+  if (data.lossReason !== undefined) sets.push(Prisma.sql`"lossReasonId" = ${write.lossReasonId ?? null}`);
   if (data.qualifiedAt) sets.push(Prisma.sql`"qualifiedAt" = ${at(data.qualifiedAt)}`);
   if (data.wonAt) sets.push(Prisma.sql`"wonAt" = ${at(data.wonAt)}`);
   if (data.lostAt) sets.push(Prisma.sql`"lostAt" = ${at(data.lostAt)}`);
@@ -144,6 +148,9 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
 
         const now = new Date();
         const note = input.changes.note;
+        // A free-text loss reason links to the managed reason of the same name (lib/loss-reasons).
+        const lossReasonId =
+          input.changes.lossReason !== undefined ? await resolveLossReasonId(ctx.organization.id, input.changes.lossReason, tx) : null;
         const notes: Prisma.LeadNoteCreateManyInput[] = [];
         const events: Prisma.LeadEventCreateManyInput[] = [];
 
@@ -153,7 +160,7 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
           const fieldsChanged = Object.keys(diff).length > 0;
           if (!fieldsChanged && note === undefined) continue;
           // A note alone touches updatedAt (last activity) but not the version: it overwrites nothing.
-          writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
+          writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged, lossReasonId: data.lossReason ? lossReasonId : null });
           const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
           if (history.note) notes.push(history.note);
           events.push(history.event);
