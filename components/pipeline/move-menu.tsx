@@ -52,7 +52,19 @@ export function MoveMenu({ leadName, status, disabled, onMove }: { leadName: str
         Move to…
       </button>
       {open ? (
-        <ul ref={listRef} id={menuId} aria-label={`Move ${leadName} to`} className="absolute right-0 z-20 mt-1 w-36 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+        <ul
+          ref={listRef}
+          id={menuId}
+          aria-label={`Move ${leadName} to`}
+          className="absolute right-0 z-20 mt-1 w-36 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+          onKeyDown={(e) => {
+            if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+            e.preventDefault();
+            const items = [...(listRef.current?.querySelectorAll("button") ?? [])];
+            const at = items.indexOf(document.activeElement as HTMLButtonElement);
+            items[(at + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length]?.focus();
+          }}
+        >
           {targets.map((to) => (
             <li key={to}>
               <button
