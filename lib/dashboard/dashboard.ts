@@ -4,22 +4,12 @@ import { prisma } from "@/lib/db/client";
 import { LEAD_STATUSES, type LeadStatusValue } from "@/lib/leads/normalize";
 import { findLossReasons } from "@/lib/loss-reasons/store";
 import { OTHER_LOSS_REASON } from "@/lib/loss-reasons/schemas";
-import {
-  DASHBOARD_QUERIES,
-  PERIOD_LABELS,
-  periodStart,
-  weekStart,
-  type CreatedRow,
-  type LostRow,
-  type Period,
-  type StatusRow,
-  type WonRow,
-} from "./queries";
+import { DASHBOARD_QUERY, isoDay, PERIOD_LABELS, periodStart, weekStart, type FigureRow, type Period } from "./queries";
 
 export interface DashboardDto {
   period: Period;
   periodLabel: string;
-  /** Start of the period (null for all time) and the moment the figures were read: they are live, not a rollup. */
+  /** First day of the period (null for all time) and the moment the figures were read (rollup plus pending changes: exact). */
   from: string | null;
   asOf: string;
   currency: string;
@@ -40,52 +30,53 @@ export interface DashboardDto {
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 const money = (v: string) => Number(v);
 
-/** The dashboard of an organization for a period: four aggregate reads in parallel, each an index-only scan. */
+/** The dashboard of an organization for a period: one read of the rollup and its pending changes, a few thousand rows at most. */
 export async function getDashboard(organization: OrganizationSettings, period: Period, now = new Date()): Promise<DashboardDto> {
   const started = performance.now();
   const start = periodStart(period, now);
-  const [statusRows, wonRows, lostRows, createdRows, reasons] = await Promise.all([
-    prisma.$queryRawUnsafe<StatusRow[]>(DASHBOARD_QUERIES.statuses, organization.id),
-    prisma.$queryRawUnsafe<WonRow[]>(DASHBOARD_QUERIES.won, organization.id, start),
-    prisma.$queryRawUnsafe<LostRow[]>(DASHBOARD_QUERIES.lost, organization.id, start),
-    prisma.$queryRawUnsafe<CreatedRow[]>(DASHBOARD_QUERIES.created, organization.id, start),
+  const [rows, reasons] = await Promise.all([
+    prisma.$queryRawUnsafe<FigureRow[]>(DASHBOARD_QUERY, organization.id, isoDay(start)),
     findLossReasons(organization.id),
   ]);
 
   const statuses = LEAD_STATUSES.map((status) => {
-    const row = statusRows.find((r) => r.status === status);
+    const row = rows.find((r) => r.kind === "status" && r.dim === status);
     return { status, count: row?.count ?? 0, value: row ? money(row.value) : 0 };
   });
 
   const weeks = new Map<number, { created: number; won: number; lost: number }>();
-  const bucket = (week: Date) => {
-    const key = new Date(week).getTime();
+  const bucket = (day: string) => {
+    const key = weekStart(new Date(`${day}T00:00:00Z`)).getTime();
     let b = weeks.get(key);
     if (!b) weeks.set(key, (b = { created: 0, won: 0, lost: 0 }));
     return b;
   };
   let wonCount = 0;
   let wonValue = 0;
-  for (const row of wonRows) {
-    bucket(row.week).won += row.count;
-    wonCount += row.count;
-    wonValue += money(row.value);
-  }
   let lostCount = 0;
   const byReason = new Map<string | null, number>();
-  for (const row of lostRows) {
-    bucket(row.week).lost += row.count;
-    lostCount += row.count;
-    byReason.set(row.lossReasonId, (byReason.get(row.lossReasonId) ?? 0) + row.count);
-  }
   const bySource = new Map<string, number>();
-  for (const row of createdRows) {
-    bucket(row.week).created += row.count;
-    bySource.set(row.source, (bySource.get(row.source) ?? 0) + row.count);
+  for (const row of rows) {
+    if (row.kind === "won") {
+      bucket(row.day).won += row.count;
+      wonCount += row.count;
+      wonValue += money(row.value);
+    } else if (row.kind === "lost") {
+      bucket(row.day).lost += row.count;
+      lostCount += row.count;
+      const id = row.dim === "" ? null : row.dim;
+      byReason.set(id, (byReason.get(id) ?? 0) + row.count);
+    } else if (row.kind === "created") {
+      bucket(row.day).created += row.count;
+      bySource.set(row.dim, (bySource.get(row.dim) ?? 0) + row.count);
+    }
   }
 
   // Every week of the period, empty ones included; "all time" starts at the first week with data.
-  const keys = [...weeks.keys()];
+  const keys = [...weeks.keys()].filter((k) => {
+    const b = weeks.get(k);
+    return b !== undefined && b.created + b.won + b.lost > 0;
+  });
   const first = period === "all" ? (keys.length > 0 ? Math.min(...keys) : weekStart(now).getTime()) : weekStart(start).getTime();
   const series: DashboardDto["weeks"] = [];
   for (let t = first; t <= weekStart(now).getTime(); t += WEEK) {

@@ -1,47 +1,56 @@
 /**
- * The dashboard's SQL, in one place so the app and `npm run bench` (scripts/bench/dashboard.ts) run
- * exactly the same statements. Each one is served by an index-only scan of an index made for it
- * (see the migration 20261127140001_loss_reasons_and_dashboard_indexes):
- * - figures by status: (organizationId, status, value), all leads, every period;
- * - won per week: (organizationId, status, wonAt); lost per week and by reason: (organizationId, status, lostAt, lossReasonId);
- * - created per week and by source: (organizationId, createdAt, source).
- * Parameters: $1 the organization id, $2 the start of the period (a timestamp, UTC).
- * Weeks start on Monday, in UTC. Nothing here writes: the PATCH hot path updates no shared counters.
+ * The dashboard's SQL, in one place so the app, the rollup job and `npm run bench`
+ * (scripts/bench/dashboard.ts) run exactly the same statements.
+ *
+ * The figures come from a rollup, not from scanning "Lead": statement triggers on "Lead"
+ * (migration 20261127140001_loss_reasons_and_dashboard) append each statement's change of the
+ * figures to "DashboardDelta" (an INSERT, never an UPDATE of a shared counter row, so the PATCH hot
+ * path does not serialize), and the rollup job folds those rows into "DashboardRollup" every
+ * minute. A read sums both in one statement (one snapshot), so the figures are exact and current
+ * whether or not the job has run; the job only keeps the delta table short.
+ *
+ * Rows are per organization, kind, day (UTC) and dimension:
+ * - status  (day 1970-01-01, dim = status): count and value of every lead;
+ * - created (dim = source): leads created that day;
+ * - won     (dim = ""): leads now won, by the day they were won, with their value;
+ * - lost    (dim = lossReasonId or "" for Other): leads now lost, by the day they were lost.
+ * Parameters: $1 the organization id, $2 the first day of the period ('YYYY-MM-DD').
  */
+export const DASHBOARD_QUERY = `SELECT "kind", "day"::text AS "day", "dim", sum("count")::int AS "count", sum("value")::text AS "value"
+  FROM (
+    SELECT "kind", "day", "dim", "count", "value" FROM "DashboardRollup"
+    WHERE "organizationId" = $1 AND ("kind" = 'status' OR "day" >= $2::date)
+    UNION ALL
+    SELECT "kind", "day", "dim", "count", "value" FROM "DashboardDelta"
+    WHERE "organizationId" = $1 AND ("kind" = 'status' OR "day" >= $2::date)
+  ) AS "figures"
+  GROUP BY 1, 2, 3
+  HAVING sum("count") <> 0 OR sum("value") <> 0`;
 
-export const DASHBOARD_QUERIES = {
-  statuses: `SELECT "status"::text AS "status", count(*)::int AS "count", coalesce(sum("value"), 0)::text AS "value"
-    FROM "Lead" WHERE "organizationId" = $1 GROUP BY 1`,
-  won: `SELECT date_trunc('week', "wonAt") AS "week", count(*)::int AS "count", coalesce(sum("value"), 0)::text AS "value"
-    FROM "Lead" WHERE "organizationId" = $1 AND "status" = 'won' AND "wonAt" >= $2 GROUP BY 1`,
-  lost: `SELECT date_trunc('week', "lostAt") AS "week", "lossReasonId", count(*)::int AS "count"
-    FROM "Lead" WHERE "organizationId" = $1 AND "status" = 'lost' AND "lostAt" >= $2 GROUP BY 1, 2`,
-  created: `SELECT date_trunc('week', "createdAt") AS "week", "source", count(*)::int AS "count"
-    FROM "Lead" WHERE "organizationId" = $1 AND "createdAt" >= $2 GROUP BY 1, 2`,
-} as const;
+/**
+ * Folds every delta row this statement sees into the rollup, atomically: a concurrent read sees
+ * the rows either as deltas or in the rollup, never both; rows committed meanwhile wait for the
+ * next run. Two instances running it at once cannot count a row twice (a deleted row is gone).
+ */
+export const COMPACT_QUERY = `WITH "moved" AS (
+    DELETE FROM "DashboardDelta" RETURNING "organizationId", "kind", "day", "dim", "count", "value"
+  )
+  INSERT INTO "DashboardRollup" AS r ("organizationId", "kind", "day", "dim", "count", "value")
+  SELECT "organizationId", "kind", "day", "dim", sum("count")::int, sum("value") FROM "moved" GROUP BY 1, 2, 3, 4
+  ON CONFLICT ("organizationId", "kind", "day", "dim")
+  DO UPDATE SET "count" = r."count" + EXCLUDED."count", "value" = r."value" + EXCLUDED."value"`;
 
-export type DashboardQueryName = keyof typeof DASHBOARD_QUERIES;
-
-export interface StatusRow {
-  status: "open" | "qualified" | "won" | "lost";
+export interface FigureRow {
+  kind: "status" | "created" | "won" | "lost";
+  /** 'YYYY-MM-DD' */
+  day: string;
+  dim: string;
   count: number;
   value: string;
 }
-export interface WonRow {
-  week: Date;
-  count: number;
-  value: string;
-}
-export interface LostRow {
-  week: Date;
-  lossReasonId: string | null;
-  count: number;
-}
-export interface CreatedRow {
-  week: Date;
-  source: string;
-  count: number;
-}
+
+/** 'YYYY-MM-DD' (UTC) of a date. */
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export const PERIODS = ["30d", "90d", "12m", "all"] as const;
 export type Period = (typeof PERIODS)[number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { getDashboard } from "@/lib/dashboard/dashboard";
+import { compactDashboardRollup } from "@/lib/dashboard/jobs";
 import { parsePeriod, periodStart, weekStart } from "@/lib/dashboard/queries";
 import { updateLeads } from "@/lib/leads/update-leads";
 import { createTestLead, createTestOrganization } from "../helpers/fixtures";
@@ -46,6 +47,36 @@ describe("dashboard", () => {
     // A lead that leaves won no longer counts as won.
     await updateLeads(org.appCtx, { match: { by: "id", id: old.id }, changes: { status: "open" } });
     expect((await getDashboard(org.appCtx.organization, "all")).won.count).toBe(1);
+  });
+
+  it("a lead update appends change rows and touches no shared counter row; the rollup job folds them without changing the figures", async () => {
+    const org = await createTestOrganization();
+    const lead = await createTestLead(org, { name: "Counted", value: "500", source: "webform" });
+    await compactDashboardRollup();
+    const rollupBefore = await prisma.dashboardRollup.findMany({ where: { organizationId: org.organizationId }, orderBy: [{ kind: "asc" }, { dim: "asc" }] });
+    expect(rollupBefore.find((r) => r.kind === "status" && r.dim === "open")).toMatchObject({ count: 1 });
+
+    // A note alone changes no figure: no row at all.
+    await updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { note: "Just a note" } });
+    expect(await prisma.dashboardDelta.count({ where: { organizationId: org.organizationId } })).toBe(0);
+
+    await updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { status: "won" } });
+    const deltas = await prisma.dashboardDelta.findMany({ where: { organizationId: org.organizationId } });
+    expect(deltas.map((d) => [d.kind, d.dim, d.count, Number(d.value)]).sort()).toEqual([
+      ["status", "open", -1, -500],
+      ["status", "won", 1, 500],
+      ["won", "", 1, 500],
+    ]);
+    // The rollup rows were not touched by the update.
+    expect(await prisma.dashboardRollup.findMany({ where: { organizationId: org.organizationId }, orderBy: [{ kind: "asc" }, { dim: "asc" }] })).toEqual(rollupBefore);
+
+    const now = new Date();
+    const before = await getDashboard(org.appCtx.organization, "all", now);
+    expect(before.statuses.find((s) => s.status === "won")).toEqual({ status: "won", count: 1, value: 500 });
+    await compactDashboardRollup();
+    expect(await prisma.dashboardDelta.count({ where: { organizationId: org.organizationId } })).toBe(0);
+    const after = await getDashboard(org.appCtx.organization, "all", now);
+    expect({ ...after, serverMs: 0 }).toEqual({ ...before, serverMs: 0 });
   });
 
   it("says nothing happened in an empty organization", async () => {

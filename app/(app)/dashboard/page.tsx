@@ -7,6 +7,7 @@ import { LocalTime } from "@/components/local-time";
 import { cardClass, focusRing } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
 import { getDashboard } from "@/lib/dashboard/dashboard";
+import { ensureDashboardRollupScheduled } from "@/lib/dashboard/jobs";
 import { parsePeriod, PERIOD_LABELS, PERIODS } from "@/lib/dashboard/queries";
 import { OTHER_LOSS_REASON } from "@/lib/loss-reasons/schemas";
 
@@ -41,6 +42,8 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
   const user = await requireUser();
   const period = parsePeriod((await searchParams).period);
   const data = await getDashboard(user.organization, period);
+  // The rollup job's schedule lives in PostgreSQL; the first dashboard view of a process makes sure it exists.
+  void ensureDashboardRollupScheduled();
   const { currency } = data;
   const created = data.weeks.reduce((sum, w) => sum + w.created, 0);
   const closed = data.won.count + data.lost.count;
@@ -52,7 +55,7 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Dashboard</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {user.organization.name} · figures as of <LocalTime iso={data.asOf} /> (live)
+            {user.organization.name} · figures as of <LocalTime iso={data.asOf} />
           </p>
         </div>
         <nav aria-label="Period">
@@ -205,7 +208,7 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
         </ChartCard>
       </div>
       <p className="text-xs text-slate-600">
-        Weeks start on Monday (UTC). Won and lost count by the date the lead was won or lost; figures by status cover every lead. Read in {data.serverMs} ms.
+        Weeks start on Monday (UTC). Won and lost count by the day the lead was won or lost; figures by status cover every lead. Read in {data.serverMs} ms.
       </p>
     </div>
   );
