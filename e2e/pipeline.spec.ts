@@ -16,7 +16,7 @@ async function openBoard(page: Page, search: string) {
 
 /** Moves a card with the keyboard only: focus its "Move to…" button, open it, pick a column. */
 async function moveByKeyboard(page: Page, name: string, to: string) {
-  await card(page, name).getByRole("button", { name: `Move ${name} to…` }).focus();
+  await card(page, name).getByRole("button", { name: `Move to… ${name}` }).focus();
   await page.keyboard.press("Enter");
   const option = page.getByRole("list", { name: `Move ${name} to` }).getByRole("button", { name: to });
   for (let i = 0; i < 3 && !(await option.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("ArrowDown");
@@ -92,7 +92,8 @@ test.describe("pipeline board", () => {
 
     const name = `Lost Deal ${tag()}`;
     const lead = await createLeadViaApi(request, apiKey, { name, value: "900" });
-    const sales = await browser.newPage();
+    const salesContext = await browser.newContext();
+    const sales = await salesContext.newPage();
     await signIn(sales, DEMO.sales);
     await openBoard(sales, name);
     await moveByKeyboard(sales, name, "Lost");
@@ -119,6 +120,6 @@ test.describe("pipeline board", () => {
     await expect(chart.getByRole("row", { name: `${reason} 1` })).toHaveCount(1);
     // "Other" is the last bar.
     await expect(chart.getByRole("row").last()).toContainText("Other");
-    await sales.close();
+    await salesContext.close();
   });
 });

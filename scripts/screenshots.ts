@@ -3,7 +3,7 @@
  * the demo data. Builds the app if needed, starts it on a throw-away embedded PostgreSQL seeded
  * exactly as a first `npm start`, signs in as the demo salesperson in Chromium (/usr/bin/chromium,
  * or CHROMIUM_PATH) and saves docs/images/dashboard.png and docs/images/pipeline.png.
- * Options: --width 1280 (viewport width), --suffix -mobile (appended to the file names), --skip-build.
+ * Options: --width 1280 (viewport width), --suffix=-mobile (appended to the file names), --skip-build.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -27,7 +27,7 @@ export function MoveMenu({ leadName, status, disabled, onMove }: { leadName: str
 
   return (
     <div
-      className="relative"
+      className="relative shrink-0"
       onKeyDown={(e) => {
         if (e.key === "Escape" && open) {
           e.stopPropagation();
@@ -44,12 +44,11 @@ export function MoveMenu({ leadName, status, disabled, onMove }: { leadName: str
         aria-haspopup="true"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        aria-label={`Move ${leadName} to…`}
         disabled={disabled}
         onClick={() => setOpen((o) => !o)}
-        className={`rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60 ${focusRing}`}
+        className={`whitespace-nowrap rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60 ${focusRing}`}
       >
-        Move to…
+        Move to…<span className="sr-only"> {leadName}</span>
       </button>
       {open ? (
         <ul

@@ -14,6 +14,7 @@ import type { PickableReason } from "@/components/loss-reasons/loss-reason-picke
 import { buttonSecondary, inputClass, labelClass, linkClass } from "@/components/ui/styles";
 import type { LeadStatusValue } from "@/lib/leads/normalize";
 import type { LeadDto } from "@/lib/leads/serialize";
+import { lossReasonLabel } from "@/lib/loss-reasons/schemas";
 import { LossReasonDialog } from "./loss-reason-dialog";
 import { MoveMenu } from "./move-menu";
 import {
@@ -48,6 +49,11 @@ function CardBody({ lead, children }: { lead: LeadDto; children?: React.ReactNod
         </div>
         <p className="shrink-0 text-sm font-medium tabular-nums text-slate-900">{formatMoney(lead.value, lead.currency)}</p>
       </div>
+      {lead.status === "lost" && lead.lossReason ? (
+        <p className="mt-1 truncate text-xs text-rose-800" data-testid="card-loss-reason">
+          {lossReasonLabel(lead.lossReason, lead.lossReasonId)}
+        </p>
+      ) : null}
     </>
   );
 }
@@ -70,7 +76,7 @@ function Card({ lead, onMove, pending }: { lead: LeadDto; onMove: (lead: LeadDto
         </Link>
       </CardBody>
       <div className="mt-2 flex items-center justify-between gap-2">
-        <p className="text-xs text-slate-600">
+        <p className="min-w-0 text-xs text-slate-600">
           Last activity <LocalTime iso={lead.updatedAt} mode="relative" />
         </p>
         <MoveMenu leadName={leadName(lead)} status={lead.status} disabled={pending} onMove={(to) => onMove(lead, to)} />
