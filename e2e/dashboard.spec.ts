@@ -62,6 +62,7 @@ test.describe("dashboard", () => {
 
     // A new organization has nothing yet: the charts say so instead of drawing empty axes.
     await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
     await signIn(page, otherOrganization.user);
     await expect(page.getByTestId("chart-weekly-summary")).toHaveText("No leads were created, won or lost in this period (last 90 days).");
     await expect(page.getByText("No lost leads in this period.")).toBeVisible();

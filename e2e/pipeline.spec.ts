@@ -1,9 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { DEMO } from "@/lib/demo/seed-demo";
 import { createLeadViaApi, expect, expectAccessible, patchLeadViaApi, signIn, test } from "./fixtures";
 
-const tag = () => randomBytes(3).toString("hex");
+// Letters only: three digits in a search would also match phone numbers.
+const tag = () => Array.from({ length: 8 }, () => String.fromCharCode(97 + randomInt(26))).join("");
 
 const column = (page: Page, status: string) => page.getByTestId(`pipeline-column-${status}`);
 const card = (page: Page, name: string) => page.getByTestId("pipeline-card").filter({ hasText: name });
@@ -107,6 +108,9 @@ test.describe("pipeline board", () => {
     await dialog.getByLabel("Loss reason").selectOption({ label: reason });
     await dialog.getByRole("button", { name: "Move to Lost" }).click();
     await expect(column(sales, "lost").getByTestId("pipeline-card")).toContainText(name);
+    // The card moves at once (optimistic); the toast comes with the server's answer.
+    await expect(sales.getByText(`${name} moved to Lost`).first()).toBeVisible();
+    await expect(column(sales, "lost").getByTestId("card-loss-reason")).toHaveText(reason);
 
     // The API reply has the text and the managed reason's id.
     const read = await request.get(`/api/leads/${lead.id}`, { headers: { "X-API-KEY": apiKey.plaintext } });
