@@ -23,6 +23,8 @@ interface NavItem {
  * `roles: ["admin"]`; the page behind them must check the role again.
  */
 const NAV_ITEMS: NavItem[] = [
+  { href: "/dashboard", label: "Dashboard" },
+  { href: "/pipeline", label: "Pipeline" },
   { href: "/leads", label: "Leads" },
   { href: "/leads/new", label: "New lead" },
   { href: "/settings", label: "Settings", roles: ["admin"] },
@@ -33,11 +35,11 @@ export function AppNav({ user }: { user: NavUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-        <Link href="/leads" className="rounded text-lg font-bold tracking-tight text-brand-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+        <Link href="/dashboard" className="rounded text-lg font-bold tracking-tight text-brand-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
           Leadline
         </Link>
         <nav aria-label="Main" className="flex-1">
-          <ul className="flex items-center gap-1">
+          <ul className="flex flex-wrap items-center gap-1">
             {items.map((item) => (
               <li key={item.href}>
                 <NavLink href={item.href}>{item.label}</NavLink>

@@ -36,7 +36,7 @@ export async function signIn(page: Page, user: Pick<Credentials, "email" | "pass
   await page.getByLabel("E-mail").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/leads(\?|$)/);
+  await page.waitForURL(/\/dashboard(\?|$)/);
 }
 
 /** No serious or critical accessibility violations on the page as it is now. */
@@ -101,6 +101,8 @@ export const test = base.extend<
 
   signedInPage: async ({ page, salesUser }, provide) => {
     await signIn(page, salesUser);
+    // Sign-in lands on the dashboard; most tests start from the leads list.
+    await page.goto("/leads");
     await provide(page);
   },
 

@@ -17,13 +17,15 @@ test.describe("lead page", () => {
     await page.getByLabel("Status").selectOption("qualified");
     await expect(page.getByLabel("Loss reason")).toHaveCount(0);
     await page.getByLabel("Status").selectOption("lost");
-    await page.getByLabel("Loss reason").fill(reason);
+    // Not one of the managed reasons: "Other" with free text.
+    await page.getByLabel("Loss reason").selectOption({ label: "Other…" });
+    await page.getByLabel("Other reason").fill(reason);
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("button", { name: "Saving…" })).toBeVisible();
 
     await expect(page.getByText("Lead saved")).toBeVisible();
     await expect(page.locator("header").getByTestId("status-badge")).toHaveText("Lost");
-    await expect(page.getByTestId("lead-loss-reason")).toHaveText(reason);
+    await expect(page.getByTestId("lead-loss-reason")).toHaveText(`Other: ${reason}`);
     const entry = page.getByTestId("timeline-entry").first();
     await expect(entry.getByTestId("timeline-actor")).toHaveText(DEMO.sales.name);
     await expect(entry).toContainText("in the app");

@@ -12,6 +12,7 @@ test.describe("organization scoping", () => {
 
     await signIn(page, otherOrganization.user);
     await expect(page.getByTestId("current-user")).toHaveText(otherOrganization.user.name);
+    await page.goto("/leads");
     await expect(page.getByText("No leads yet")).toBeVisible();
 
     const response = await page.goto(`/leads/${lead.id}`);

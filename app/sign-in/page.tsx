@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
   const { callbackUrl } = await searchParams;
   const target = safeCallbackPath(callbackUrl);
-  if (await getSessionUser()) redirect(target as "/leads");
+  if (await getSessionUser()) redirect(target as "/dashboard");
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">

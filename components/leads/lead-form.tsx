@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { FIELD_LABELS, formatMoney, STATUS_LABELS } from "@/components/format";
+import { LossReasonPicker, type PickableReason } from "@/components/loss-reasons/loss-reason-picker";
 import { Field, FormAlert } from "@/components/ui/field";
 import { buttonPrimary, inputClass } from "@/components/ui/styles";
 import { updateLeadAction, type FieldErrors } from "@/lib/leads/actions";
@@ -52,7 +53,7 @@ interface Conflict {
  * meantime the save is refused, the form shows what changed and reloads the lead's current values,
  * and the typed note stays in its field.
  */
-export function LeadForm({ lead }: { lead: LeadDto }) {
+export function LeadForm({ lead, lossReasons }: { lead: LeadDto; lossReasons: PickableReason[] }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const id = useId();
@@ -204,19 +205,14 @@ export function LeadForm({ lead }: { lead: LeadDto }) {
       </div>
 
       {fields.status === "lost" ? (
-        <Field id={`${id}-loss-reason`} label="Loss reason" optional hint="Why the lead was lost, e.g. chose a competitor." errors={errorsFor("lossReason")}>
-          {(control) => (
-            <input
-              {...control}
-              name="lossReason"
-              type="text"
-              maxLength={500}
-              value={fields.lossReason}
-              onChange={(e) => set("lossReason", e.target.value)}
-              className={inputClass(Boolean(errorsFor("lossReason")))}
-            />
-          )}
-        </Field>
+        <LossReasonPicker
+          key={base.version}
+          id={`${id}-loss-reason`}
+          reasons={lossReasons}
+          value={fields.lossReason}
+          onChange={(text) => set("lossReason", text)}
+          errors={errorsFor("lossReason")}
+        />
       ) : null}
 
       <Field id={`${id}-note`} label="Add a note" optional errors={errorsFor("note")}>

@@ -9,13 +9,14 @@ const TABS: { href: Route; label: string }[] = [
   { href: "/settings", label: "Organization" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/users", label: "Users" },
+  { href: "/settings/loss-reasons", label: "Loss reasons" },
 ];
 
 export function SettingsTabs() {
   const pathname = usePathname();
   return (
     <nav aria-label="Settings" className="border-b border-slate-200">
-      <ul className="-mb-px flex gap-4">
+      <ul className="-mb-px flex flex-wrap gap-x-4 gap-y-1">
         {TABS.map((tab) => {
           const current = pathname === tab.href;
           return (

@@ -7,12 +7,14 @@ import { normalizeEmail, normalizePhone, type LeadStatusValue } from "@/lib/lead
 import { planLeadUpdate } from "@/lib/leads/plan-update";
 import { importLeads } from "@/lib/leads/store";
 import { Decimal } from "@/lib/leads/store/record";
+import { DEFAULT_LOSS_REASONS, reasonKey } from "@/lib/loss-reasons/schemas";
 import { hashPassword } from "@/lib/users/passwords";
 
 /**
- * Demo data for a first start: the organization "Acme", an admin, a salesperson, a demo API key
- * and about 200 leads with notes and history. Deterministic, so the README and tests can name
- * leads in it. Seeded only into a database without organizations.
+ * Demo data for a first start: the organization "Acme", an admin, a salesperson, a demo API key,
+ * its managed loss reasons and a year of leads with notes and history (more leads in recent
+ * months, six sources, about a third of closed leads won, older leads mostly closed). Deterministic,
+ * so the README and tests can name leads in it. Seeded only into a database without organizations.
  */
 
 export const DEMO = {
@@ -20,7 +22,7 @@ export const DEMO = {
   admin: { name: "Alice Admin", email: "admin@acme.test", password: "acme-admin-demo" },
   sales: { name: "Sam Sales", email: "sales@acme.test", password: "acme-sales-demo" },
   apiKey: { name: "Demo key", plaintext: "ll_demo_acme_do_not_use_in_production" },
-  leadCount: 200,
+  leadCount: 360,
 } as const;
 
 /** Small deterministic PRNG (mulberry32). */
@@ -50,8 +52,10 @@ const NOTES = [
   "Referred by an existing customer.",
   "Competitor is cheaper, but they like our support.",
 ];
-const LOSS_REASONS = ["Chose a competitor", "No budget this year", "No response after 3 follow-ups", "Too expensive", "Project cancelled"];
-const SOURCES = ["webform", "api", "import", "app", "calltracker"];
+/** Weights of the managed reasons (DEFAULT_LOSS_REASONS, same order), then free texts that stay "Other". */
+const LOSS_REASON_WEIGHTS = [28, 25, 15, 17, 10, 5];
+const OTHER_LOSS_REASONS = ["Went with an in-house tool", "Company was acquired", "Needed an on-premise version"];
+const SOURCES: [string, number][] = [["webform", 34], ["calltracker", 16], ["adplatform", 15], ["api", 14], ["import", 11], ["app", 10]];
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -60,6 +64,9 @@ function slug(s: string): string {
 }
 
 interface DemoLead {
+  /** How long ago the lead came in. */
+  daysAgo: number;
+  source: string;
   name: string;
   email: string | null;
   phone: string | null;
@@ -72,28 +79,38 @@ interface DemoLead {
 function demoLeads(): DemoLead[] {
   const rnd = random(20261126);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const weighted = <T>(list: readonly [T, number][]): T => {
+    let roll = rnd() * list.reduce((sum, [, w]) => sum + w, 0);
+    for (const [item, weight] of list) if ((roll -= weight) < 0) return item;
+    return list[0]![0];
+  };
   const leads: DemoLead[] = [
-    // Named leads that the README and the tests refer to.
-    { name: "Grace Hopper", email: "grace.hopper@navalsystems.example", phone: "+1 415 555 0100", company: "Naval Systems", status: "open", value: "12000.00", lossReason: null },
-    { name: "Jordan Lee", email: "jordan.lee@northwind.example", phone: "(212) 555-0134", company: "Northwind Traders", status: "qualified", value: "8000.00", lossReason: null },
-    { name: "Jordan Lee (second inquiry)", email: "Jordan.Lee@northwind.example", phone: "+1 212 555 0135", company: "Northwind Traders", status: "open", value: null, lossReason: null },
+    // Named leads that the README and the tests refer to: the newest, from the web form.
+    { daysAgo: 0.25, source: "webform", name: "Grace Hopper", email: "grace.hopper@navalsystems.example", phone: "+1 415 555 0100", company: "Naval Systems", status: "open", value: "12000.00", lossReason: null },
+    { daysAgo: 0.5, source: "webform", name: "Jordan Lee", email: "jordan.lee@northwind.example", phone: "(212) 555-0134", company: "Northwind Traders", status: "qualified", value: "8000.00", lossReason: null },
+    { daysAgo: 0.75, source: "webform", name: "Jordan Lee (second inquiry)", email: "Jordan.Lee@northwind.example", phone: "+1 212 555 0135", company: "Northwind Traders", status: "open", value: null, lossReason: null },
   ];
+  const reasons = DEFAULT_LOSS_REASONS.map((name, i) => [name, LOSS_REASON_WEIGHTS[i] ?? 1] as [string, number]);
   while (leads.length < DEMO.leadCount) {
     const first = pick(FIRST);
     const last = pick(LAST);
     const company = pick(COMPANIES);
-    const roll = rnd();
-    const status: LeadStatusValue = roll < 0.4 ? "open" : roll < 0.65 ? "qualified" : roll < 0.85 ? "won" : "lost";
+    // A year of history, busier lately (a growing team); older leads are mostly closed.
+    const daysAgo = 1 + 364 * rnd() ** 1.4;
+    const closed = rnd() < Math.min(0.85, daysAgo / 75);
+    const status: LeadStatusValue = closed ? (rnd() < 0.34 ? "won" : "lost") : rnd() < 0.4 ? "qualified" : "open";
     const area = pick(AREA_CODES);
     const local = `${200 + Math.floor(rnd() * 800)}-${String(Math.floor(rnd() * 10000)).padStart(4, "0")}`;
     leads.push({
+      daysAgo,
+      source: weighted(SOURCES),
       name: `${first} ${last}`,
       email: rnd() < 0.9 ? `${slug(first)}.${slug(last)}${leads.length}@${slug(company)}.example` : null,
       phone: rnd() < 0.8 ? (rnd() < 0.5 ? `(${area}) ${local}` : `+1 ${area} ${local}`) : null,
       company,
       status,
-      value: rnd() < 0.85 ? (Math.round(500 + rnd() * 250_000) + (rnd() < 0.3 ? 0.5 : 0)).toFixed(2) : null,
-      lossReason: status === "lost" ? pick(LOSS_REASONS) : null,
+      value: rnd() < 0.85 ? (Math.round((800 + rnd() ** 2 * 60_000) / 50) * 50 + (rnd() < 0.2 ? 0.5 : 0)).toFixed(2) : null,
+      lossReason: status === "lost" ? (rnd() < 0.85 ? weighted(reasons) : pick(OTHER_LOSS_REASONS)) : null,
     });
   }
   return leads;
@@ -117,6 +134,14 @@ export async function seedDemo(now = new Date()): Promise<void> {
           { id: salesId, organizationId, name: DEMO.sales.name, email: DEMO.sales.email, role: "sales", passwordHash: await hashPassword(DEMO.sales.password) },
         ],
       });
+      const lossReasonIds = new Map<string, string>();
+      await tx.lossReason.createMany({
+        data: DEFAULT_LOSS_REASONS.map((name, i) => {
+          const id = newId("lr");
+          lossReasonIds.set(reasonKey(name), id);
+          return { id, organizationId, name, position: i + 1, createdAt: new Date(now.getTime() - 365 * DAY) };
+        }),
+      });
       const apiKeyId = newId("key");
       await tx.apiKey.create({
         data: {
@@ -126,7 +151,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
           hashedKey: hashApiKey(DEMO.apiKey.plaintext),
           suffix: DEMO.apiKey.plaintext.slice(-4),
           createdById: adminId,
-          createdAt: new Date(now.getTime() - 120 * DAY),
+          createdAt: new Date(now.getTime() - 370 * DAY),
         },
       });
 
@@ -142,7 +167,7 @@ export async function seedDemo(now = new Date()): Promise<void> {
       demoLeads().forEach((demo, index) => {
         const id = newId("lead");
         // The named leads are the newest, so they open the list.
-        const createdAt = new Date(now.getTime() - (index < 3 ? (index + 1) * 6 * 60 * 60_000 : (3 + rnd() * 117) * DAY));
+        const createdAt = new Date(now.getTime() - demo.daysAgo * DAY);
         // The named leads came in from the web form, through the demo key.
         const creator = index < 3 ? actors[2]! : actors[Math.floor(rnd() * actors.length)]!;
         events.push({
@@ -161,8 +186,10 @@ export async function seedDemo(now = new Date()): Promise<void> {
         let at = createdAt.getTime();
         let updatedAt = createdAt;
         for (const step of steps) {
-          // Each step lands somewhere between the previous one and now, so histories spread out.
-          at += (now.getTime() - at) * (0.1 + rnd() * 0.5);
+          // A value within a day or two, qualifying within two weeks, closing within a few weeks
+          // more; never later than a few minutes ago, so every history stays in order.
+          const days = step.value !== undefined ? rnd() * 2 : step.status === "qualified" ? 1 + rnd() * 13 : 4 + rnd() * 40;
+          at = Math.min(at + days * DAY, at + (now.getTime() - 5 * 60_000 - at) * 0.9);
           const when = new Date(at);
           const { data, diff } = planLeadUpdate(state, step, when);
           state = {
@@ -194,8 +221,9 @@ export async function seedDemo(now = new Date()): Promise<void> {
         leads.push({
           id, organizationId, name: demo.name, email: demo.email, emailNormalized: email?.ok ? email.value : null,
           phone: demo.phone, phoneNormalized: phone?.ok ? phone.value : null, company: demo.company,
-          source: index < 3 ? "webform" : SOURCES[Math.floor(rnd() * SOURCES.length)]!, status: state.status,
-          value: state.value, currency: "USD", lossReason: state.lossReason, ...timestamps,
+          source: demo.source, status: state.status,
+          value: state.value, currency: "USD", lossReason: state.lossReason,
+          lossReasonId: state.lossReason ? (lossReasonIds.get(reasonKey(state.lossReason)) ?? null) : null, ...timestamps,
           version: 1 + steps.length, createdAt, updatedAt,
         });
       });

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { dashboardRollupJob } from "@/lib/dashboard/jobs";
 import { getBoss } from "./boss";
 import { leadImportJob, leadImportSweepJob } from "@/lib/imports/jobs";
 
@@ -18,7 +19,7 @@ export function defineJob<T extends object>(definition: JobDefinition<T>): JobDe
 }
 
 /** Every job kind of the app. Each domain adds its own line. */
-const JOB_DEFINITIONS: JobDefinition[] = [leadImportJob as JobDefinition, leadImportSweepJob];
+const JOB_DEFINITIONS: JobDefinition[] = [leadImportJob as JobDefinition, leadImportSweepJob, dashboardRollupJob];
 
 /** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {

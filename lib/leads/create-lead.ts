@@ -1,6 +1,7 @@
 import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
 import { validationError } from "@/lib/errors";
+import { resolveLossReasonId } from "@/lib/loss-reasons/loss-reasons";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
@@ -36,8 +37,10 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
     at: now,
   });
 
-  const lead = await inTransaction((tx) =>
-    insertLead(
+  const lead = await inTransaction(async (tx) => {
+    // A loss reason that matches a managed one (case-insensitive, trimmed) links to it; other text is "Other".
+    const lossReasonId = data.lossReason ? await resolveLossReasonId(ctx.organization.id, data.lossReason, tx) : null;
+    return insertLead(
       tx,
       {
         id: leadId,
@@ -51,10 +54,11 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
         source: input.source ?? ctx.source,
         currency: ctx.organization.currency,
         data,
+        lossReasonId,
         createdAt: now,
       },
       { notes: note ? [note] : [], events: [event] },
-    ),
-  );
+    );
+  });
   return serializeLead(lead);
 }

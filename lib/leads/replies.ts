@@ -22,6 +22,7 @@ const LEAD_EXAMPLE = {
   value: 15000.5,
   currency: "USD",
   lossReason: null,
+  lossReasonId: null,
   qualifiedAt: "2026-11-20T09:12:44.120Z",
   wonAt: "2026-11-26T14:40:31.855Z",
   lostAt: null,
@@ -41,7 +42,11 @@ export const leadSchema = z
     status: z.enum(LEAD_STATUSES).meta({ description: "Always lower-case" }),
     value: z.number().min(0).nullable().meta({ description: "Rounded to cents; null when unknown" }),
     currency: z.string().meta({ description: "ISO 4217 code of the organization", examples: ["USD"] }),
-    lossReason: z.string().nullable().meta({ description: "Set only while the lead is lost" }),
+    lossReason: z.string().nullable().meta({ description: "Set only while the lead is lost: the text as sent (trimmed)" }),
+    lossReasonId: z
+      .string()
+      .nullable()
+      .meta({ description: "The organization's managed loss reason the text matches (case-insensitive); null for other text (\"Other\") or none" }),
     qualifiedAt: timestamp.nullable().meta({ description: "When the lead last became qualified" }),
     wonAt: timestamp.nullable().meta({ description: "When the lead last became won" }),
     lostAt: timestamp.nullable().meta({ description: "When the lead last became lost" }),

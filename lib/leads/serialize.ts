@@ -30,6 +30,7 @@ export function serializeLead(lead: LeadRecord): LeadDto {
     value: valueToNumber(lead.value),
     currency: lead.currency,
     lossReason: lead.lossReason,
+    lossReasonId: lead.lossReasonId,
     qualifiedAt: iso(lead.qualifiedAt),
     wonAt: iso(lead.wonAt),
     lostAt: iso(lead.lostAt),

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
 import { AppError, validationError, type ErrorCode } from "@/lib/errors";
+import { resolveLossReasonId } from "@/lib/loss-reasons/loss-reasons";
 import { getMaxBulkMatches } from "@/lib/organizations/organizations";
 import { normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
@@ -163,6 +164,8 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
 
       const now = new Date();
       const note = input.changes.note;
+      // A loss reason that matches a managed one (case-insensitive, trimmed) links to it; other text is "Other".
+      const lossReasonId = input.changes.lossReason !== undefined ? await resolveLossReasonId(ctx.organization.id, input.changes.lossReason, tx) : null;
       const writes: LeadUpdateWrite[] = [];
       const notes: LeadNoteRow[] = [];
       const events: LeadEventRow[] = [];
@@ -170,7 +173,7 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
         const { data, diff } = planLeadUpdate(lead, input.changes, now);
         const fieldsChanged = Object.keys(diff).length > 0;
         if (!fieldsChanged && note === undefined) continue;
-        writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged });
+        writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged, lossReasonId: data.lossReason ? lossReasonId : null });
         const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
         if (history.note) notes.push(history.note);
         events.push(history.event);

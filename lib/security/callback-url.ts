@@ -6,7 +6,7 @@
  */
 
 /** The page a user lands on after signing in when no (acceptable) callbackUrl was given. */
-export const SIGNED_IN_HOME = "/leads";
+export const SIGNED_IN_HOME = "/dashboard";
 
 const MAX_LENGTH = 2048;
 // C0 controls, DEL and C1 controls; browsers strip tabs and newlines from URLs, so "/\t/evil" is "//evil".

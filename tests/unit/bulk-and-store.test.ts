@@ -63,6 +63,7 @@ const lead = (i: number): LeadRecord => ({
   value: new Decimal("10.00"),
   currency: "USD",
   lossReason: null,
+  lossReasonId: null,
   qualifiedAt: null,
   wonAt: null,
   lostAt: null,

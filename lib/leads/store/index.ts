@@ -113,6 +113,7 @@ export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes
     data.lostAt?.toISOString() ?? null,
     lead.createdAt.toISOString(),
     lead.createdAt.toISOString(),
+    data.lossReason ? lead.lossReasonId : null,
   ]);
   if (!created) throw new Error("The new lead was not returned");
   await tx.$executeRawUnsafe(INSERT_HISTORY_SQL, ...insertHistoryParams(history.notes, history.events));

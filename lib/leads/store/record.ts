@@ -22,6 +22,8 @@ export interface LeadRecord {
   value: Decimal | null;
   currency: string;
   lossReason: string | null;
+  /** The managed loss reason `lossReason` links to; null for free text ("Other") or no reason. */
+  lossReasonId: string | null;
   qualifiedAt: Date | null;
   wonAt: Date | null;
   lostAt: Date | null;
@@ -53,6 +55,8 @@ export interface LeadUpdateWrite {
   data: LeadUpdateData;
   /** A note alone touches updatedAt (last activity) but not the version: it overwrites nothing. */
   bumpVersion: boolean;
+  /** The managed reason a written loss reason links to (null: "Other"); written with lossReason. */
+  lossReasonId?: string | null;
 }
 
 export interface LeadNoteRow {
@@ -97,5 +101,6 @@ export interface NewLeadRow {
   source: string;
   currency: string;
   data: LeadUpdateData;
+  lossReasonId: string | null;
   createdAt: Date;
 }

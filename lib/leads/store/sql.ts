@@ -12,7 +12,7 @@
 import type { LeadEventRow, LeadNoteRow, LeadUpdateWrite } from "./record";
 
 const COLUMNS = [
-  "id", "name", "email", "phone", "company", "source", "status", "value", "currency", "lossReason",
+  "id", "name", "email", "phone", "company", "source", "status", "value", "currency", "lossReason", "lossReasonId",
   "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version",
 ] as const;
 /** Read as text: the enum (a plain string for any driver) and the decimal (never through a float). */
@@ -53,22 +53,25 @@ export function countMatchingSql(column: MatchColumn): string {
 }
 
 /**
- * One statement for a whole update: every planned lead change ($1-$11), every note ($12-$18) and
- * every event ($19-$31), set-based. It returns the updated leads whose id is in $32 (the reply
- * shows at most a page of them), oldest first.
+ * One statement for a whole update: every planned lead change ($1-$11, and $33: the managed loss
+ * reason each written loss reason links to), every note ($12-$18) and every event ($19-$31),
+ * set-based. It returns the updated leads whose id is in $32 (the reply shows at most a page of
+ * them), oldest first.
  *
  * Per lead: a NULL status/qualifiedAt/wonAt/lostAt keeps the column; value and lossReason can be
  * set to NULL, so each has its own "set" flag.
  */
 export const WRITE_CHANGES_SQL = `WITH "w" AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::numeric[], $5::boolean[], $6::text[],
-      $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::boolean[])
-      AS t("id", "status", "setValue", "value", "setLossReason", "lossReason", "qualifiedAt", "wonAt", "lostAt", "bumpVersion")
+      $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::boolean[], $33::text[])
+      AS t("id", "status", "setValue", "value", "setLossReason", "lossReason", "qualifiedAt", "wonAt", "lostAt", "bumpVersion",
+        "lossReasonId")
   ), "updated" AS (
     UPDATE "Lead" l SET
       "status" = COALESCE(w."status"::"LeadStatus", l."status"),
       "value" = CASE WHEN w."setValue" THEN w."value" ELSE l."value" END,
       "lossReason" = CASE WHEN w."setLossReason" THEN w."lossReason" ELSE l."lossReason" END,
+      "lossReasonId" = CASE WHEN w."setLossReason" THEN w."lossReasonId" ELSE l."lossReasonId" END,
       "qualifiedAt" = COALESCE(w."qualifiedAt", l."qualifiedAt"),
       "wonAt" = COALESCE(w."wonAt", l."wonAt"),
       "lostAt" = COALESCE(w."lostAt", l."lostAt"),
@@ -105,11 +108,12 @@ export const INSERT_HISTORY_SQL = `WITH "notes" AS (
     AS e("id", "organizationId", "leadId", "type", "changes", "actorType", "actorUserId", "actorApiKeyId", "actorName",
       "source", "requestId", "noteId", "createdAt")`;
 
-/** A new lead ($1-$18), returned in the store's column list. */
+/** A new lead ($1-$19), returned in the store's column list. */
 export const INSERT_LEAD_SQL = `INSERT INTO "Lead" ("id", "organizationId", "name", "email", "emailNormalized", "phone", "phoneNormalized",
-    "company", "source", "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "version", "createdAt", "updatedAt")
+    "company", "source", "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "version", "createdAt", "updatedAt",
+    "lossReasonId")
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::"LeadStatus", $11::numeric, $12, $13, $14::timestamp(3), $15::timestamp(3),
-    $16::timestamp(3), 1, $17::timestamp(3), $18::timestamp(3))
+    $16::timestamp(3), 1, $17::timestamp(3), $18::timestamp(3), $19)
   RETURNING ${LEAD_COLUMNS}`;
 
 /** Timestamps travel as ISO text; the columns are timestamp(3) in UTC, as Prisma writes them. */
@@ -145,7 +149,7 @@ function eventColumns(events: readonly LeadEventRow[]): unknown[] {
   ];
 }
 
-/** The 32 parameters of WRITE_CHANGES_SQL. */
+/** The 33 parameters of WRITE_CHANGES_SQL. */
 export function writeChangesParams(
   writes: readonly LeadUpdateWrite[],
   notes: readonly LeadNoteRow[],
@@ -168,6 +172,7 @@ export function writeChangesParams(
     ...noteColumns(notes),
     ...eventColumns(events),
     [...returnIds],
+    writes.map((w) => (w.data.lossReason === undefined ? null : (w.lossReasonId ?? null))),
   ];
 }
 

@@ -12,6 +12,8 @@ import { cardClass, linkClass } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getLeadOrThrow, type LeadDetailDto } from "@/lib/leads/get-lead";
+import { listLossReasons } from "@/lib/loss-reasons/loss-reasons";
+import { lossReasonLabel } from "@/lib/loss-reasons/schemas";
 
 /** One read per request, shared by the metadata and the page. */
 const getLead = cache(async (organizationId: string, id: string) => getLeadOrThrow({ id: organizationId }, id));
@@ -38,6 +40,7 @@ export default async function LeadPage({ params, searchParams }: PageProps<"/lea
   const { created } = await searchParams;
   const lead = await loadLead(id);
   const title = lead.name ?? lead.email ?? lead.phone ?? "Unnamed lead";
+  const lossReasons = await listLossReasons((await requireUser()).organization.id, { activeOnly: true });
 
   return (
     <div className="space-y-6">
@@ -82,7 +85,7 @@ export default async function LeadPage({ params, searchParams }: PageProps<"/lea
               {lead.status === "lost" ? (
                 <>
                   <dt className="text-slate-600">Loss reason</dt>
-                  <dd data-testid="lead-loss-reason">{lead.lossReason ?? "—"}</dd>
+                  <dd data-testid="lead-loss-reason">{lossReasonLabel(lead.lossReason, lead.lossReasonId) ?? "—"}</dd>
                 </>
               ) : null}
               <dt className="text-slate-600">Created</dt>
@@ -100,7 +103,7 @@ export default async function LeadPage({ params, searchParams }: PageProps<"/lea
             <h2 id="update-heading" className="text-base font-semibold">
               Update lead
             </h2>
-            <LeadForm lead={lead} />
+            <LeadForm lead={lead} lossReasons={lossReasons.map(({ id, name }) => ({ id, name }))} />
           </section>
         </div>
 

@@ -1,0 +1,48 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { prisma, type TransactionClient } from "@/lib/db/client";
+
+/** The one store of the LossReason table. */
+
+export interface LossReasonRow {
+  id: string;
+  organizationId: string;
+  name: string;
+  position: number;
+  archivedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function findLossReasons(organizationId: string, db: TransactionClient | typeof prisma = prisma): Promise<LossReasonRow[]> {
+  return db.lossReason.findMany({ where: { organizationId }, orderBy: [{ position: "asc" }, { createdAt: "asc" }] });
+}
+
+export function findLossReason(organizationId: string, id: string, db: TransactionClient | typeof prisma = prisma): Promise<LossReasonRow | null> {
+  return db.lossReason.findFirst({ where: { organizationId, id } });
+}
+
+/** The id of the reason whose name is `text`, trimmed and case-insensitive; an active reason wins over an archived one. */
+export async function findLossReasonIdByText(
+  organizationId: string,
+  text: string,
+  db: TransactionClient | typeof prisma = prisma,
+): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "LossReason"
+    WHERE "organizationId" = ${organizationId} AND lower(btrim("name")) = lower(btrim(${text}))
+    ORDER BY "archivedAt" NULLS FIRST, "position" LIMIT 1`;
+  return rows[0]?.id ?? null;
+}
+
+export function insertLossReason(data: Prisma.LossReasonUncheckedCreateInput, db: TransactionClient | typeof prisma = prisma): Promise<LossReasonRow> {
+  return db.lossReason.create({ data });
+}
+
+export function updateLossReasonRow(
+  id: string,
+  data: Prisma.LossReasonUncheckedUpdateInput,
+  db: TransactionClient | typeof prisma = prisma,
+): Promise<LossReasonRow> {
+  return db.lossReason.update({ where: { id }, data });
+}
