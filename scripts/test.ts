@@ -13,7 +13,7 @@ import type { AppServer, TempDatabase } from "./lib/test-environment";
 generatePrismaClient();
 const { setDatabaseUrl, disconnectPrisma } = await import("@/lib/db/client");
 const { seedDemo } = await import("@/lib/demo/seed-demo");
-const { startAppServer, startTempDatabase } = await import("./lib/test-environment");
+const { startAppServer, startTempDatabase, WEBHOOK_TEST_ENV } = await import("./lib/test-environment");
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     setDatabaseUrl(database.url);
     await seedDemo();
     await disconnectPrisma();
-    app = await startAppServer(database.url, { quiet: true });
+    // Webhook tests deliver to receivers on 127.0.0.1 and retry quickly.
+    app = await startAppServer(database.url, { quiet: true, env: WEBHOOK_TEST_ENV });
     log(`App (production build) at ${app.baseUrl}`);
 
     const env = { ...process.env, DATABASE_URL: database.url, LEADLINE_TEST_BASE_URL: app.baseUrl, NEXT_TELEMETRY_DISABLED: "1" };

@@ -9,6 +9,7 @@ const TABS: { href: Route; label: string }[] = [
   { href: "/settings", label: "Organization" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/users", label: "Users" },
+  { href: "/settings/webhooks", label: "Webhooks" },
 ];
 
 export function SettingsTabs() {

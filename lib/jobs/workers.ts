@@ -1,5 +1,6 @@
 import type PgBoss from "pg-boss";
 import { getBoss } from "./boss";
+import { webhookDeliverJob, webhookSweepJob } from "@/lib/webhooks/jobs";
 
 /**
  * A background job kind: its queue, the queue's retry policy, and the handler that runs a batch
@@ -17,7 +18,7 @@ export function defineJob<T extends object>(definition: JobDefinition<T>): JobDe
 }
 
 /** Every job kind of the app. Each domain adds its own line. */
-const JOB_DEFINITIONS: JobDefinition[] = [];
+const JOB_DEFINITIONS: JobDefinition[] = [webhookDeliverJob as JobDefinition, webhookSweepJob as JobDefinition];
 
 /** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {

@@ -7,6 +7,7 @@ import { historyRecords } from "./history";
 import { planLeadUpdate } from "./plan-update";
 import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
+import { recordWebhookEvents } from "@/lib/webhooks/outbox";
 
 /**
  * Creates a lead in the caller's organization with the same field rules as an update, its first
@@ -58,6 +59,7 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
     });
     if (note) await tx.leadNote.create({ data: note });
     await tx.leadEvent.create({ data: event });
+    await recordWebhookEvents(tx, ctx, { events: [event], notes: note ? [note] : [], leads: [initial] });
     return created;
   });
   return serializeLead(lead);

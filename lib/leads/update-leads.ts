@@ -7,6 +7,7 @@ import { historyRecords } from "./history";
 import { planLeadUpdate, type LeadUpdateData } from "./plan-update";
 import type { LeadChanges, LeadMatch } from "./schemas";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
+import { recordWebhookEvents } from "@/lib/webhooks/outbox";
 
 export interface UpdateLeadsInput {
   match: LeadMatch;
@@ -160,6 +161,7 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
         }
         const written = writes.length > 0 ? await writeChanges(tx, writes, notes, events, now) : new Map<string, LeadRecord>();
         const leads = matched.map((lead) => serializeLead(written.get(lead.id) ?? lead));
+        await recordWebhookEvents(tx, ctx, { events, notes, leads });
 
         return {
           leadIds: leads.map((l) => l.id),
