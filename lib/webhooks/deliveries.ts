@@ -1,4 +1,3 @@
-import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";

@@ -1,4 +1,3 @@
-import "server-only";
 import type { LeadStatus, WebhookDeliveryStatus } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";

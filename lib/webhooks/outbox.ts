@@ -1,4 +1,3 @@
-import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
 import type { TransactionClient } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
