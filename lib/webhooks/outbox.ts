@@ -95,11 +95,10 @@ export async function recordWebhookEvents(tx: TransactionClient, ctx: ActorConte
   const rows = await tx.$queryRaw<{ endpointId: string; orderKey: string }[]>`
     INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt")
     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e."organizationId", e."id", ev.event_id, ev.event_type, ev.lead_id, ev.lead_id,
-      ev.payload, ev.created_at, ev.created_at
+      ev.payload, (ev.created_at AT TIME ZONE 'UTC')::timestamp(3), (ev.created_at AT TIME ZONE 'UTC')::timestamp(3)
     FROM unnest(${derived.map((d) => d.id)}::text[], ${derived.map((d) => d.type)}::text[], ${derived.map((d) => d.leadId)}::text[],
       ${derived.map((d) => d.statusTo)}::text[], ${derived.map((d) => d.payload)}::jsonb[], ${derived.map((d) => d.createdAt)}::timestamptz[])
-      WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at_tz, ord)
-    CROSS JOIN LATERAL (SELECT (ev.created_at_tz AT TIME ZONE 'UTC')::timestamp(3) AS created_at) t
+      WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at, ord)
     JOIN "WebhookEndpoint" e ON e."organizationId" = ${ctx.organization.id} AND e."enabled" AND ev.event_type = ANY(e."events")
       AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))
     ORDER BY ev.ord, e."id"
