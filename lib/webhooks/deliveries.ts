@@ -97,6 +97,16 @@ async function record(delivery: Claimed, result: AttemptResult): Promise<Date | 
   const retryAt = result.ok ? null : nextAttemptAt(delivery.attempts, delivery.createdAt, now);
   const status = result.ok ? "delivered" : retryAt ? "pending" : "failed";
   const body = result.body === null ? null : result.body.replace(/\u0000/g, "");
+  if (result.ok) {
+    // The hot case in one statement: delivered, and the endpoint's failure run (if any) ends.
+    await prisma.$executeRaw`
+      WITH "done" AS (
+        UPDATE "WebhookDelivery" SET "status" = 'delivered', "lockedUntil" = NULL, "responseStatus" = ${result.status},
+          "responseTimeMs" = ${result.timeMs}, "responseBody" = ${body}, "error" = NULL, "deliveredAt" = ${NOW}
+        WHERE "id" = ${delivery.id} RETURNING "endpointId")
+      UPDATE "WebhookEndpoint" SET "failingSince" = NULL WHERE "id" = (SELECT "endpointId" FROM "done") AND "failingSince" IS NOT NULL`;
+    return null;
+  }
   await prisma.$transaction(async (tx) => {
     await tx.webhookDelivery.update({
       where: { id: delivery.id },
@@ -108,13 +118,9 @@ async function record(delivery: Claimed, result: AttemptResult): Promise<Date | 
         responseTimeMs: result.timeMs,
         responseBody: body,
         error: result.error,
-        deliveredAt: result.ok ? now : null,
+        deliveredAt: null,
       },
     });
-    if (result.ok) {
-      await tx.webhookEndpoint.updateMany({ where: { id: delivery.endpointId, failingSince: { not: null } }, data: { failingSince: null } });
-      return;
-    }
     await tx.webhookEndpoint.updateMany({ where: { id: delivery.endpointId, failingSince: null }, data: { failingSince: now } });
     const since = new Date(now.getTime() - DISABLE_AFTER_MS);
     await tx.webhookEndpoint.updateMany({
@@ -129,6 +135,18 @@ async function record(delivery: Claimed, result: AttemptResult): Promise<Date | 
   return retryAt;
 }
 
+let sweepScheduledAt = 0;
+
+/**
+ * A sweep after the lease of a claim made now. The sweep repeats itself while anything is pending,
+ * so one schedule per process every few seconds covers every claim made in between.
+ */
+async function ensureSweep(): Promise<void> {
+  if (Date.now() - sweepScheduledAt < 5_000) return;
+  sweepScheduledAt = Date.now();
+  await scheduleSweep(Math.ceil(LEASE_MS / 1000) + 1);
+}
+
 /** Sends the pending deliveries of each group in order, until one fails (retry scheduled) or PER_JOB are sent. */
 export async function runDeliverJobs(groups: DeliverJobData[]): Promise<void> {
   await Promise.all(groups.map((group) => runGroup(group)));
@@ -139,7 +157,7 @@ async function runGroup(group: DeliverJobData): Promise<void> {
     const delivery = await claimHead(group);
     if (!delivery) return;
     // If this process dies while sending, a sweep after the lease re-queues the group.
-    await scheduleSweep(Math.ceil(LEASE_MS / 1000) + 1);
+    await ensureSweep();
     const retryAt = await record(delivery, await attempt(delivery));
     if (retryAt) {
       await nudgeDeliveries([group], retryAt);
