@@ -267,7 +267,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
 
     phase = Date.now();
     // Webhooks go to the bench's own receiver on 127.0.0.1.
-    app = await startAppServer(database.url, { quiet: true, env: { ...process.env, LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true" } });
+    app = await startAppServer(database.url, { quiet: true, env: { LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true" } });
     const leadline: Server = { name: "leadline", url: app.baseUrl, pid: app.process.pid ?? -1, stop: app.stop };
     baseline = await startBaseline(database.url, env.LEADLINE_DB_POOL_SIZE);
     log(`Leadline (next start) at ${leadline.url}, baseline (node:http + pg) at ${baseline.url}, up in ${seconds(phase)}`);

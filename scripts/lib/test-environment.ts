@@ -39,7 +39,7 @@ export async function startTempDatabase(name: string, database: string): Promise
 }
 
 /** The app's settings for tests: webhooks may reach the test's local receivers, and retry after ~0.2 s. */
-export const WEBHOOK_TEST_ENV: NodeJS.ProcessEnv = { ...process.env, LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true", LEADLINE_WEBHOOK_RETRY_BASE_MS: "200" };
+export const WEBHOOK_TEST_ENV: Partial<NodeJS.ProcessEnv> = { LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true", LEADLINE_WEBHOOK_RETRY_BASE_MS: "200" };
 
 export interface AppServer {
   baseUrl: string;
@@ -49,7 +49,7 @@ export interface AppServer {
 
 export async function startAppServer(
   databaseUrl: string,
-  options: { port?: number; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+  options: { port?: number; env?: Partial<NodeJS.ProcessEnv>; quiet?: boolean } = {},
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
