@@ -139,3 +139,45 @@ export const deliveriesQuerySchema = z.object({
   page: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).max(10_000).default(1),
   pageSize: z.coerce.number({ error: "must be a number" }).int().min(1).max(100, { error: "must be at most 100" }).default(20),
 });
+
+// ---- OpenAPI --------------------------------------------------------------------------------
+
+/**
+ * The OpenAPI 3.1 `webhooks` section (one POST per event type) and the component schemas it
+ * references, ready for the OpenAPI document: `{ ...doc, webhooks, components: { schemas: {
+ * ...doc.components.schemas, ...schemas } } }`.
+ */
+export function webhooksOpenApi(): { webhooks: Record<string, unknown>; schemas: Record<string, Record<string, unknown>> } {
+  const registry = z.registry<{ id: string }>();
+  const components: [z.ZodType, string][] = [
+    [webhookLeadSchema, "WebhookLead"],
+    [webhookChangesSchema, "WebhookChanges"],
+    [webhookActorSchema, "WebhookActor"],
+    [leadCreatedEventSchema, "LeadCreatedEvent"],
+    [leadUpdatedEventSchema, "LeadUpdatedEvent"],
+    [leadStatusChangedEventSchema, "LeadStatusChangedEvent"],
+    [leadNoteAddedEventSchema, "LeadNoteAddedEvent"],
+  ];
+  for (const [schema, id] of components) registry.add(schema, { id });
+  const converted = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` }).schemas;
+  const schemas: Record<string, Record<string, unknown>> = {};
+  for (const [id, schema] of Object.entries(converted)) {
+    const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
+    schemas[id] = rest;
+  }
+  const ids = new Map<z.ZodType, string>(components);
+  const webhooks: Record<string, unknown> = {};
+  for (const type of WEBHOOK_EVENT_TYPES) {
+    webhooks[type] = {
+      post: {
+        operationId: `webhook_${type.replace(".", "_")}`,
+        summary: type,
+        description: `${WEBHOOK_EVENT_DESCRIPTIONS[type]} Sent to every enabled endpoint subscribed to ${type}. See docs/webhooks.md.`,
+        parameters: Object.entries(WEBHOOK_HEADERS).map(([name, description]) => ({ name, in: "header", required: true, description, schema: { type: "string" } })),
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ids.get(WEBHOOK_EVENT_SCHEMAS[type])}` } } } },
+        responses: { "2XX": { description: "Received. Any other answer, or none within 10 s, is retried with backoff for 24 hours." } },
+      },
+    };
+  }
+  return { webhooks, schemas };
+}

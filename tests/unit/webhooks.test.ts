@@ -80,3 +80,19 @@ describe("webhook retry schedule", () => {
     expect(nextAttemptAt(3, created, new Date(created.getTime() + 1000), 1000, () => 1)).not.toBeNull();
   });
 });
+
+describe("webhooks in OpenAPI 3.1", () => {
+  it("is a valid `webhooks` section whose payload schemas accept a real event", async () => {
+    const { Validator } = await import("@seriousme/openapi-schema-validator");
+    const { webhooksOpenApi, webhookEventSchema } = await import("@/lib/webhooks/schemas");
+    const { webhooks, schemas } = webhooksOpenApi();
+    expect(Object.keys(webhooks)).toEqual(["lead.created", "lead.updated", "lead.status_changed", "lead.note_added"]);
+    const document = { openapi: "3.1.0", info: { title: "Leadline webhooks", version: "1" }, webhooks, components: { schemas } };
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const lead = { id: "lead_1", name: null, email: null, phone: null, company: null, source: "api", status: "won", value: 10, currency: "USD", lossReason: null, qualifiedAt: null, wonAt: "2026-01-01T00:00:00.000Z", lostAt: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", version: 2 };
+    const event = { id: "whevt_1", type: "lead.status_changed", createdAt: "2026-01-01T00:00:00.000Z", data: { lead, changes: { status: { from: "open", to: "won" } }, actor: { type: "api_key", id: "key_1", name: "Zapier" }, requestId: "req_1" } };
+    expect(webhookEventSchema.safeParse(event).success).toBe(true);
+  });
+});
