@@ -14,9 +14,6 @@ const { disconnectPrisma } = await import("@/lib/db/client");
 const { AppError } = await import("@/lib/errors");
 const { createOrganization, getOrganizationBySlugOrThrow, updateOrganizationSettings } = await import("@/lib/organizations/organizations");
 const { createUser } = await import("@/lib/users/users");
-const { createWebhookEndpoint, listWebhookEndpoints } = await import("@/lib/webhooks/endpoints");
-const { createWebhookEndpointSchema } = await import("@/lib/webhooks/schemas");
-const { parseWith } = await import("@/lib/validation");
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -98,6 +95,10 @@ async function runCommand(command: string, values: Record<string, string | boole
       return;
     }
     case "add-webhook": {
+      // Loaded only for the webhook commands: they bring the job queue's modules, which the others do not need.
+      const { createWebhookEndpoint } = await import("@/lib/webhooks/endpoints");
+      const { createWebhookEndpointSchema } = await import("@/lib/webhooks/schemas");
+      const { parseWith } = await import("@/lib/validation");
       const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
       const list = (name: string) => (typeof values[name] === "string" ? (values[name] as string).split(",").map((v) => v.trim()).filter(Boolean) : undefined);
       const input = parseWith(createWebhookEndpointSchema, {
@@ -112,6 +113,7 @@ async function runCommand(command: string, values: Record<string, string | boole
       return;
     }
     case "list-webhooks": {
+      const { listWebhookEndpoints } = await import("@/lib/webhooks/endpoints");
       const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
       const endpoints = await listWebhookEndpoints(organization.id);
       if (endpoints.length === 0) console.log(`No webhook endpoints in ${organization.slug}`);
