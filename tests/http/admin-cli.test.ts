@@ -16,7 +16,8 @@ function admin(...args: string[]) {
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 
-describe("admin CLI", () => {
+// Each run starts tsx and opens the database: several seconds each on a busy machine.
+describe("admin CLI", { timeout: 120_000 }, () => {
   const slug = `cli-${uniqueSuffix()}`;
 
   it("bootstraps an organization, a user and a working API key, then revokes it", async () => {
