@@ -46,6 +46,9 @@ describe("admin CLI", { timeout: 120_000 }, () => {
     expect((await patchLeads(key, { id: lead.id, status: "won" })).status).toBe(200);
 
     expect(admin("revoke-api-key", "--org", slug, "--name", "Zapier").code).toBe(0);
+    // spawnSync blocked the event loop for seconds: let fetch see that the server closed the idle
+    // keep-alive connection meanwhile, instead of sending the next request on it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await patchLeads(key, { id: lead.id, status: "lost" })).status).toBe(401);
   });
 
