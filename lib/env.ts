@@ -38,6 +38,10 @@ const envSchema = z.object({
   LEADLINE_RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Requests per minute of one client IP to the API without valid credentials. */
   LEADLINE_RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Let webhook URLs reach loopback, private and link-local addresses, over http too. Tests and local development only. */
+  LEADLINE_WEBHOOKS_ALLOW_PRIVATE: booleanish.default(false),
+  /** First webhook retry delay; later ones double (with jitter) up to 24 hours. Tests make it short. */
+  LEADLINE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Build folder of Next.js; lets several checkouts' builds (app, tests, bench) live side by side. */

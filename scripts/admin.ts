@@ -25,6 +25,10 @@ Commands:
   create-api-key   --org <slug> --name <name>                Prints the key as the last line (shown only once).
   revoke-api-key   --org <slug> --name <name>
   set-bulk-updates --org <slug> --on|--off
+  add-webhook      --org <slug> --url <https url> --events <type,...> [--statuses won,...] [--description <text>]
+                   Events: lead.created, lead.updated, lead.status_changed, lead.note_added.
+                   Prints the endpoint id, then the signing secret as the last line (shown only once).
+  list-webhooks    --org <slug>                               One line per endpoint: id, state, URL, events.
 
 Passwords are never taken on the command line (shells keep history, other users see
 process lists): with --password-stdin the first line of standard input is the password
@@ -50,6 +54,10 @@ const OPTIONS = {
   role: { type: "string" },
   on: { type: "boolean" },
   off: { type: "boolean" },
+  url: { type: "string" },
+  events: { type: "string" },
+  statuses: { type: "string" },
+  description: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -136,6 +144,36 @@ async function runCommand(command: string, values: Record<string, string | boole
       const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
       await updateOrganizationSettings(organization.id, { allowBulkUpdates: values.on === true }, null);
       console.log(`Bulk updates are now ${values.on ? "on" : "off"} for ${organization.slug}`);
+      return;
+    }
+    case "add-webhook": {
+      // Loaded only for the webhook commands: they bring the job queue's modules, which the others do not need.
+      const { createWebhookEndpoint } = await import("@/lib/webhooks/endpoints");
+      const { createWebhookEndpointSchema } = await import("@/lib/webhooks/schemas");
+      const { parseWith } = await import("@/lib/validation");
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      const list = (name: string) => (typeof values[name] === "string" ? (values[name] as string).split(",").map((v) => v.trim()).filter(Boolean) : undefined);
+      const input = parseWith(createWebhookEndpointSchema, {
+        url: required(values, "url"),
+        description: values.description,
+        events: list("events") ?? [],
+        statuses: list("statuses"),
+      });
+      const { endpoint, secret } = await createWebhookEndpoint(organization.id, input, null);
+      console.log(`Added webhook endpoint ${endpoint.id} (${endpoint.url}) for ${organization.slug}: ${endpoint.events.join(", ")}. Store the signing secret now: it is not shown again.`);
+      console.log(secret);
+      return;
+    }
+    case "list-webhooks": {
+      const { listWebhookEndpoints } = await import("@/lib/webhooks/endpoints");
+      const organization = await getOrganizationBySlugOrThrow(required(values, "org"));
+      const endpoints = await listWebhookEndpoints(organization.id);
+      if (endpoints.length === 0) console.log(`No webhook endpoints in ${organization.slug}`);
+      for (const e of endpoints) {
+        const filter = e.statuses.length > 0 ? ` (status: ${e.statuses.join(",")})` : "";
+        const state = e.enabled ? "enabled" : `disabled: ${e.disabledReason ?? ""}`;
+        console.log(`${e.id}\t${state}\t${e.url}\t${e.events.join(",")}${filter}`);
+      }
       return;
     }
     default:

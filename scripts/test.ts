@@ -14,7 +14,7 @@ import type { AppServer, TempDatabase } from "./lib/test-environment";
 generatePrismaClient();
 const { setDatabaseUrl, disconnectPrisma } = await import("@/lib/db/client");
 const { seedDemo } = await import("@/lib/demo/seed-demo");
-const { startAppServer, startTempDatabase } = await import("./lib/test-environment");
+const { startAppServer, startTempDatabase, WEBHOOK_TEST_ENV } = await import("./lib/test-environment");
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -43,9 +43,10 @@ async function main(): Promise<number> {
     // Behind a trusted proxy as far as per-IP limits go: the sign-in limit tests act as many
     // clients through X-Forwarded-For, and never lock 127.0.0.1 out for the rest of the suite.
     // A lower per-user limit than the default 600/min, so its test reaches it quickly.
+    // Webhook tests deliver to receivers on 127.0.0.1 and retry quickly.
     app = await startAppServer(database.url, {
       quiet: true,
-      env: { ...process.env, LEADLINE_TRUST_PROXY: "true", LEADLINE_RATE_LIMIT_USER_PER_MINUTE: "200" },
+      env: { ...process.env, ...WEBHOOK_TEST_ENV, LEADLINE_TRUST_PROXY: "true", LEADLINE_RATE_LIMIT_USER_PER_MINUTE: "200" },
     });
     log(`App (production build) at ${app.baseUrl}`);
 

@@ -10,6 +10,7 @@ const TABS: { href: Route; label: string }[] = [
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/users", label: "Users" },
   { href: "/settings/loss-reasons", label: "Loss reasons" },
+  { href: "/settings/webhooks", label: "Webhooks" },
 ];
 
 export function SettingsTabs() {

@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import { dashboardRollupJob } from "@/lib/dashboard/jobs";
 import { getBoss } from "./boss";
 import { leadImportJob, leadImportSweepJob } from "@/lib/imports/jobs";
+import { webhookDeliverJob, webhookSweepJob } from "@/lib/webhooks/jobs";
 
 /**
  * A background job kind: its queue, the queue's retry policy, and the handler that runs a batch
@@ -19,7 +20,13 @@ export function defineJob<T extends object>(definition: JobDefinition<T>): JobDe
 }
 
 /** Every job kind of the app. Each domain adds its own line. */
-const JOB_DEFINITIONS: JobDefinition[] = [leadImportJob as JobDefinition, leadImportSweepJob, dashboardRollupJob];
+const JOB_DEFINITIONS: JobDefinition[] = [
+  leadImportJob as JobDefinition,
+  leadImportSweepJob,
+  dashboardRollupJob,
+  webhookDeliverJob as JobDefinition,
+  webhookSweepJob as JobDefinition,
+];
 
 /** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {

@@ -9,6 +9,7 @@ import { planLeadUpdate } from "./plan-update";
 import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
 import { inTransaction, insertLead } from "./store";
+import { recordWebhookEvents } from "@/lib/webhooks/outbox";
 
 /**
  * Creates a lead in the caller's organization with the same field rules as an update, its first
@@ -40,7 +41,7 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
   const lead = await inTransaction(async (tx) => {
     // A loss reason that matches a managed one (case-insensitive, trimmed) links to it; other text is "Other".
     const lossReasonId = data.lossReason ? await resolveLossReasonId(ctx.organization.id, data.lossReason, tx) : null;
-    return insertLead(
+    const created = await insertLead(
       tx,
       {
         id: leadId,
@@ -59,6 +60,9 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
       },
       { notes: note ? [note] : [], events: [event] },
     );
+    // The outbox: the new lead's webhook deliveries, in its own transaction.
+    await recordWebhookEvents(tx, ctx, { events: [event], notes: note ? [note] : [], leads: [serializeLead(created)] });
+    return created;
   });
   return serializeLead(lead);
 }

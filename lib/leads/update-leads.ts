@@ -24,6 +24,7 @@ import {
 
 /** Replies list at most this many leads; the request id finds them all (GET /api/leads?requestId=). */
 export const REPLY_LEAD_LIMIT = 100;
+import { hasWebhookEndpoints, recordWebhookEvents } from "@/lib/webhooks/outbox";
 
 export interface UpdateLeadsInput {
   match: LeadMatch;
@@ -179,8 +180,13 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
         events.push(history.event);
       }
       const shown = matched.slice(0, REPLY_LEAD_LIMIT);
-      const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds: shown.map((lead) => lead.id) });
+      // Webhook payloads carry every changed lead as stored; without an endpoint only the reply's leads come back.
+      const notify = events.length > 0 && (await hasWebhookEndpoints(tx, ctx.organization.id));
+      const returnIds = notify ? [...new Set([...shown.map((lead) => lead.id), ...writes.map((w) => w.leadId)])] : shown.map((lead) => lead.id);
+      const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds });
       const leads = shown.map((lead) => serializeLead(written.get(lead.id) ?? lead));
+      // The outbox: the change's webhook deliveries, in the change's own transaction.
+      if (notify) await recordWebhookEvents(tx, ctx, { events, notes, leads: [...written.values()].map(serializeLead) });
 
       return {
         matchCount: matched.length,

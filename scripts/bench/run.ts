@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -256,6 +258,45 @@ interface Target {
 
 const LIST_CASES: CaseKey[] = ["list-first", "list-value", "list-rare", "list-deep", "lead-page", "list-search", "list-status"];
 
+interface WebhookComparison {
+  without: LoadResult;
+  with: LoadResult;
+  deliveries: { created: number; delivered: number };
+}
+
+/**
+ * Issue 13: PATCH by id with no webhook endpoint, then with one endpoint subscribed to every event
+ * (a local receiver answering 204), measured back to back on the same server.
+ */
+async function measureWebhooks(leadline: Server, db: pg.Client, organizationId: string, sample: SampleLead[], options: BenchOptions, apiKey: string): Promise<WebhookComparison> {
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  try {
+    const [patchById] = buildCases(sample, null).filter((c) => c.key === "patch-id");
+    if (!patchById) throw new Error("no PATCH by id case");
+    log("Webhooks: PATCH by id without, then with one endpoint subscribed to every event");
+    const without = await measure(leadline, { ...patchById, label: "PATCH by id, no webhook" }, options, apiKey);
+    await db.query(
+      `INSERT INTO "WebhookEndpoint" ("id", "organizationId", "url", "events", "statuses", "secret", "updatedAt")
+       VALUES ('wh_bench', $1, $2, ARRAY['lead.created', 'lead.updated', 'lead.status_changed', 'lead.note_added'], '{}', 'whsec_bench', now())`,
+      [organizationId, url],
+    );
+    const withHook = await measure(leadline, { ...patchById, label: "PATCH by id, 1 webhook" }, options, apiKey);
+    const { rows } = await db.query<{ created: string; delivered: string }>(
+      `SELECT count(*) AS created, count(*) FILTER (WHERE "status" = 'delivered') AS delivered FROM "WebhookDelivery" WHERE "endpointId" = 'wh_bench'`,
+    );
+    await db.query(`UPDATE "WebhookEndpoint" SET "enabled" = false WHERE "id" = 'wh_bench'`);
+    return { without, with: withHook, deliveries: { created: Number(rows[0]?.created ?? 0), delivered: Number(rows[0]?.delivered ?? 0) } };
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+}
+
 function evaluateTargets(results: CaseResult[], options: BenchOptions, emailReferenceP50: number | null): Target[] {
   const get = (key: CaseKey) => results.find((r) => r.key === key);
   const targets: Target[] = [];
@@ -314,7 +355,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
     log(`Seeded in ${seconds(phase)}`);
 
     phase = Date.now();
-    app = await startAppServer(database.url, { quiet: true });
+    // Webhooks go to the bench's own receiver on 127.0.0.1.
+    app = await startAppServer(database.url, { quiet: true, env: { LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true" } });
     const leadline: Server = { name: "leadline", url: app.baseUrl, pid: app.process.pid ?? -1, stop: app.stop };
     baseline = await startBaseline(database.url, env.LEADLINE_DB_POOL_SIZE);
     floor = await startFloor(database.url, env.LEADLINE_DB_POOL_SIZE);
@@ -359,6 +401,8 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const plans: ExplainedQuery[] = await explainListQueries(db, organization.organizationId, { rareTerm: RARE_SEARCH_TERM, heavyLeadId, deepCursor: fixtures.deepCursors[0] ?? null });
     log(`EXPLAIN (ANALYZE, BUFFERS) of ${plans.length} list and history queries in ${seconds(phase)}`);
 
+    const webhooks = await measureWebhooks(leadline, db, organization.organizationId, sample, options, organization.apiKey);
+
     log("Bulk: one PATCH per size, alone, in an organization of its own");
     const bulk = await runBulkCases(db, leadline.url, log);
 
@@ -373,6 +417,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const dashboard = await runDashboardCase({ databaseUrl: database.url, organizationId: organization.organizationId, leads: options.leads, log });
     const atMillion = options.leads === 1_000_000 ? "" : ` (target is stated at 1,000,000 leads; this run has ${fmtInt(options.leads)})`;
     for (const d of dashboard) targets.push({ met: d.met, text: `dashboard (${d.period}) server work max ${d.max.toFixed(1)} ms (< 300 ms)${atMillion}` });
+    const hookRatio = webhooks.with.rps / webhooks.without.rps;
+    targets.push({
+      met: hookRatio >= 0.9,
+      text: `PATCH by id with one webhook endpoint subscribed to everything: ${webhooks.with.rps.toFixed(0)} vs ${webhooks.without.rps.toFixed(0)} req/s without, ${(100 * hookRatio).toFixed(0)}% (>= 90%); ${fmtInt(webhooks.deliveries.delivered)} of ${fmtInt(webhooks.deliveries.created)} deliveries sent by the end of the run`,
+    });
     console.log("\nTargets");
     for (const t of targets) console.log(`  ${t.met ? "met    " : "NOT MET"}  ${t.text}`);
     if (options.leads <= options.referenceLeads) {
@@ -387,7 +436,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const file = path.join(dir, `bench-${options.leads}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     fs.writeFileSync(
       file,
-      JSON.stringify({ options, machine: { cores: cpus.length, cpu: cpus[0]?.model, node: process.version }, emailReferenceP50, results, targets, plans, totalSeconds: (Date.now() - started) / 1000 }, null, 2),
+      JSON.stringify({ options, machine: { cores: cpus.length, cpu: cpus[0]?.model, node: process.version }, emailReferenceP50, results, webhooks, targets, plans, totalSeconds: (Date.now() - started) / 1000 }, null, 2),
     );
     log(`Results saved to ${path.relative(process.cwd(), file)}`);
   } finally {

@@ -38,6 +38,9 @@ export async function startTempDatabase(name: string, database: string, options:
   };
 }
 
+/** The app's settings for tests: webhooks may reach the test's local receivers, and retry after ~0.2 s. */
+export const WEBHOOK_TEST_ENV: Partial<NodeJS.ProcessEnv> = { LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true", LEADLINE_WEBHOOK_RETRY_BASE_MS: "200" };
+
 export interface AppServer {
   baseUrl: string;
   port: number;

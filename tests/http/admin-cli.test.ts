@@ -22,7 +22,8 @@ function adminWithInput(input: string, ...args: string[]): Promise<{ code: numbe
 
 const admin = (...args: string[]) => adminWithInput("", ...args);
 
-describe("admin CLI", () => {
+// Each run starts tsx and opens the database: several seconds each on a busy machine.
+describe("admin CLI", { timeout: 180_000 }, () => {
   const slug = `cli-${uniqueSuffix()}`;
 
   it("bootstraps an organization, a user and a working API key, then revokes it", async () => {

@@ -1,0 +1,11 @@
+import { jsonOk } from "@/lib/api/response";
+import { searchParamsObject, withAdmin } from "@/lib/api/with-api";
+import { parseWith } from "@/lib/validation";
+import { listDeliveries } from "@/lib/webhooks/endpoints";
+import { deliveriesQuerySchema } from "@/lib/webhooks/schemas";
+
+// GET /api/settings/webhooks/{id}/deliveries?page=&pageSize= - the delivery log, newest first
+export const GET = withAdmin<{ id: string }>(async ({ req, ctx, params, requestId }) => {
+  const page = parseWith(deliveriesQuerySchema, searchParamsObject(req));
+  return jsonOk(requestId, await listDeliveries(ctx.organization.id, params.id, page));
+});

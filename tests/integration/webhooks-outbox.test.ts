@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db/client";
+import { stopBoss } from "@/lib/jobs/boss";
+import { createLead } from "@/lib/leads/create-lead";
+import { updateLeads } from "@/lib/leads/update-leads";
+import { createTestOrganization, type TestOrganization } from "../helpers/fixtures";
+
+/**
+ * The outbox on the real database, called as the services call it: one delivery per event and
+ * subscribed, enabled endpoint, with its pg-boss job, in the lead change's own transaction. The
+ * endpoints point to a closed port and are disabled after each test, so the app's workers do not
+ * keep retrying them.
+ */
+
+let org: TestOrganization;
+const ALL = ["lead.created", "lead.updated", "lead.status_changed", "lead.note_added"];
+
+async function endpoint(events: string[], statuses: ("open" | "qualified" | "won" | "lost")[] = [], enabled = true) {
+  return prisma.webhookEndpoint.create({
+    data: { id: `wh_${Math.random().toString(36).slice(2)}`, organizationId: org.organizationId, url: "http://127.0.0.1:9/closed", events, statuses, secret: "whsec_x", enabled },
+  });
+}
+
+async function deliveries(endpointId: string) {
+  return prisma.webhookDelivery.findMany({ where: { endpointId }, orderBy: { seq: "asc" } });
+}
+
+beforeAll(async () => {
+  org = await createTestOrganization();
+});
+afterAll(async () => {
+  await prisma.webhookEndpoint.updateMany({ where: { organizationId: org.organizationId }, data: { enabled: false } });
+  await stopBoss();
+});
+
+describe("the webhook outbox", () => {
+  it("writes nothing for an organization without endpoints", async () => {
+    const other = await createTestOrganization();
+    const lead = await createLead(other.apiCtx, { name: "No hooks", note: "hi" });
+    await updateLeads(other.apiCtx, { match: { by: "id", id: lead.id }, changes: { status: "won" } });
+    expect(await prisma.webhookDelivery.count({ where: { organizationId: other.organizationId } })).toBe(0);
+  });
+
+  it("derives the event types of a change, in order, with a stable payload per event", async () => {
+    const all = await endpoint(ALL);
+    const wonOnly = await endpoint(["lead.status_changed"], ["won"]);
+    const disabled = await endpoint(ALL, [], false);
+    try {
+      const lead = await createLead(org.apiCtx, { name: "Typed", note: "first note" });
+      await updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { status: "qualified" } });
+      await updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { status: "won", value: "10.00", note: "won it" } });
+      await updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { note: "just a note" } });
+
+      const rows = await deliveries(all.id);
+      expect(rows.map((r) => r.eventType)).toEqual([
+        "lead.created",
+        "lead.note_added",
+        "lead.updated",
+        "lead.status_changed",
+        "lead.updated",
+        "lead.status_changed",
+        "lead.note_added",
+        "lead.note_added",
+      ]);
+      expect(rows.every((r) => r.orderKey === lead.id && r.leadId === lead.id)).toBe(true);
+      const payload = rows[4]?.payload as { id: string; type: string; data: { lead: { status: string; value: number }; changes: unknown; actor: unknown; requestId: string } };
+      expect(payload.id).toBe(rows[4]?.eventId);
+      expect(payload.data.lead).toMatchObject({ id: lead.id, status: "won", value: 10 });
+      expect(payload.data.changes).toMatchObject({ status: { from: "qualified", to: "won" }, value: { from: null, to: 10 }, note: { to: "won it" } });
+      expect(payload.data.actor).toEqual({ type: "user", id: org.userId, name: org.userName });
+      expect(payload.data.requestId).toBe(org.appCtx.requestId);
+
+      expect((await deliveries(wonOnly.id)).map((r) => (r.payload as { data: { changes: { status: { to: string } } } }).data.changes.status.to)).toEqual(["won"]);
+      expect(await deliveries(disabled.id)).toEqual([]);
+
+      const jobs = await prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pgboss.job WHERE name = 'webhook-deliver' AND data->>'endpointId' = ${all.id} AND data->>'orderKey' = ${lead.id}`;
+      expect(Number(jobs[0]?.n)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await prisma.webhookEndpoint.updateMany({ where: { organizationId: org.organizationId }, data: { enabled: false } });
+    }
+  });
+
+  it("rolls back with the change: a refused update leaves no delivery and no job", async () => {
+    const all = await endpoint(ALL);
+    try {
+      const lead = await createLead(org.apiCtx, { name: "Stale" });
+      const before = (await deliveries(all.id)).length;
+      await expect(
+        updateLeads(org.appCtx, { match: { by: "id", id: lead.id }, changes: { status: "won" }, expectedVersion: 99 }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await deliveries(all.id)).toHaveLength(before);
+    } finally {
+      await prisma.webhookEndpoint.update({ where: { id: all.id }, data: { enabled: false } });
+    }
+  });
+});
