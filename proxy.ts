@@ -50,7 +50,7 @@ export async function proxy(request: NextRequest) {
       };
       return withHeaders(NextResponse.json(body, { status: 400 }), apiSecurityHeaders());
     }
-    return withHeaders(NextResponse.next({ request: { headers: forwardedRequestHeaders(request) } }), apiSecurityHeaders());
+    return withHeaders(NextResponse.next({ request: { headers: forwardedRequestHeaders(request) } }), apiSecurityHeaders(pathname));
   }
 
   const nonce = newNonce();

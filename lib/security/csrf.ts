@@ -8,6 +8,8 @@ import { AppError } from "@/lib/errors";
  *   - come from the app's own origin: its `Origin` header, or when a browser sends none, its
  *     `Sec-Fetch-Site: same-origin`.
  * Anything else gets 403 FORBIDDEN. Server actions keep Next.js's own origin check.
+ * A route that takes a file may accept its own type too (the import's `text/csv`): like JSON, it
+ * is not a type a cross-site form can send, so a browser would need CORS's preflight for it.
  */
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -24,14 +26,17 @@ function ownOrigins(req: Request): Set<string> {
   return origins;
 }
 
+const mediaType = (value: string | null) => (value ?? "").split(";")[0]!.trim().toLowerCase();
+
 export function isJsonContentType(value: string | null): boolean {
-  return (value ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
+  return mediaType(value) === "application/json";
 }
 
 /** Throws 403 FORBIDDEN when a mutating request breaks the CSRF rule. */
-export function assertSameOriginJson(req: Request): void {
+export function assertSameOriginJson(req: Request, alsoAccept: readonly string[] = []): void {
   if (SAFE_METHODS.has(req.method)) return;
-  if (!isJsonContentType(req.headers.get("content-type"))) {
+  const type = req.headers.get("content-type");
+  if (!isJsonContentType(type) && !alsoAccept.includes(mediaType(type))) {
     throw new AppError("FORBIDDEN", "Requests that change data must be sent as application/json from the app itself", { reason: "CSRF" });
   }
   const origin = req.headers.get("origin");

@@ -52,8 +52,13 @@ export function pageSecurityHeaders(nonce: string): Record<string, string> {
 }
 
 /** API replies: never cached (one of them shows a new API key), and never rendered as a page. */
-export function apiSecurityHeaders(): Record<string, string> {
-  return { ...commonHeaders(), "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" };
+/** API replies that hold nothing private and may be cached (the public OpenAPI document sets its own Cache-Control). */
+const PUBLIC_API_PATHS = new Set(["/api/openapi.json"]);
+
+export function apiSecurityHeaders(pathname = ""): Record<string, string> {
+  const headers: Record<string, string> = { ...commonHeaders(), "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" };
+  if (!PUBLIC_API_PATHS.has(pathname)) headers["Cache-Control"] = "no-store";
+  return headers;
 }
 
 export function newNonce(): string {

@@ -62,6 +62,15 @@ describe("CSRF rule", () => {
   ])("refuses %s with 403", (_name, headers) => {
     expect(() => assertSameOriginJson(req("POST", headers))).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
   });
+  it("accepts a route's own file type from the app's origin only, and only where the route takes it", () => {
+    const csv = { "content-type": "text/csv" };
+    expect(() => assertSameOriginJson(req("POST", { ...csv, origin: "http://app.example" }), ["text/csv"])).not.toThrow();
+    expect(() => assertSameOriginJson(req("POST", { ...csv, origin: "https://evil.example" }), ["text/csv"])).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => assertSameOriginJson(req("POST", { ...csv, origin: "http://app.example" }))).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => assertSameOriginJson(req("POST", { "content-type": "text/plain", origin: "http://app.example" }), ["text/csv"])).toThrow(
+      expect.objectContaining({ code: "FORBIDDEN" }),
+    );
+  });
 });
 
 describe("small rules", () => {

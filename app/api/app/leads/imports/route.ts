@@ -15,7 +15,7 @@ export const POST = withSession(async ({ req, ctx, requestId }) => {
   const record = await uploadImport(ctx, csvRequestBody(req), fileName);
   const headers = Array.isArray(record.headers) ? record.headers.map(String) : [];
   return jsonOk(requestId, { ...importReply(record, BASE), suggestedMapping: mappingToHeaders(suggestMapping(headers), headers) }, { status: 201 });
-});
+}, { acceptBody: ["text/csv"] });
 
 // GET /api/app/leads/imports - the organization's recent imports
 export const GET = withSession(async ({ ctx, requestId }) => {
