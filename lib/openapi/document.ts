@@ -3,6 +3,7 @@ import { componentSchemas, type JsonSchema } from "./json-schema";
 import { leadsSection } from "./leads";
 import { referenceSection } from "./reference";
 import type { ApiSection } from "./section";
+import { webhooksOpenApi } from "@/lib/webhooks/schemas";
 
 /**
  * The OpenAPI 3.1 document of the public API, served at GET /api/openapi.json and rendered at
@@ -36,6 +37,9 @@ export function buildOpenApiDocument(sections: readonly ApiSection[] = SECTIONS)
   const schemas: Record<string, JsonSchema> = {};
   mergeNamed("schema", schemas, componentSchemas("input", requestSchemas));
   mergeNamed("schema", schemas, componentSchemas("output", replySchemas));
+  // The events Leadline sends to webhook endpoints (OpenAPI 3.1's top-level `webhooks`).
+  const hooks = webhooksOpenApi();
+  mergeNamed("schema", schemas, hooks.schemas as Record<string, JsonSchema>);
 
   return {
     openapi: OPENAPI_VERSION,
@@ -57,6 +61,7 @@ export function buildOpenApiDocument(sections: readonly ApiSection[] = SECTIONS)
     security: [{ ApiKey: [] }, { Bearer: [] }],
     tags: sections.flatMap((section) => section.tags ?? []),
     paths,
+    webhooks: hooks.webhooks,
     components: {
       securitySchemes: SECURITY_SCHEMES,
       headers: HEADERS,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { leadSchema } from "@/lib/leads/replies";
 import { LEAD_STATUSES } from "@/lib/leads/normalize";
 
 /**
@@ -23,25 +24,8 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-export const webhookLeadSchema = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    company: z.string().nullable(),
-    source: z.string(),
-    status: z.enum(LEAD_STATUSES),
-    value: z.number().nullable(),
-    currency: z.string(),
-    lossReason: z.string().nullable(),
-    qualifiedAt: isoDateTime.nullable(),
-    wonAt: isoDateTime.nullable(),
-    lostAt: isoDateTime.nullable(),
-    createdAt: isoDateTime,
-    updatedAt: isoDateTime,
-    version: z.number().int(),
-  })
+// The lead object of the API (lib/leads/replies.ts), not a copy: a payload's lead is what GET /api/leads/{id} answers.
+export const webhookLeadSchema = leadSchema
   .meta({ id: "WebhookLead", description: "The lead as stored right after the change (the same shape as GET /api/leads/{id})." });
 
 const changeValue = z.union([z.string(), z.number(), z.null()]);

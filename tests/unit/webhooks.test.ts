@@ -91,7 +91,7 @@ describe("webhooks in OpenAPI 3.1", () => {
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    const lead = { id: "lead_1", name: null, email: null, phone: null, company: null, source: "api", status: "won", value: 10, currency: "USD", lossReason: null, qualifiedAt: null, wonAt: "2026-01-01T00:00:00.000Z", lostAt: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", version: 2 };
+    const lead = { id: "lead_1", name: null, email: null, phone: null, company: null, source: "api", status: "won", value: 10, currency: "USD", lossReason: null, lossReasonId: null, qualifiedAt: null, wonAt: "2026-01-01T00:00:00.000Z", lostAt: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", version: 2 };
     const event = { id: "whevt_1", type: "lead.status_changed", createdAt: "2026-01-01T00:00:00.000Z", data: { lead, changes: { status: { from: "open", to: "won" } }, actor: { type: "api_key", id: "key_1", name: "Zapier" }, requestId: "req_1" } };
     expect(webhookEventSchema.safeParse(event).success).toBe(true);
   });
