@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { env } from "./lib/env";
+import { MAX_IMPORT_BYTES } from "./lib/imports/limits";
 
 const nextConfig: NextConfig = {
   distDir: env.LEADLINE_NEXT_DIST_DIR,
@@ -15,7 +16,13 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "bcryptjs", "pg-boss", "pino"],
   typedRoutes: true,
   // forbidden() renders app/forbidden.tsx with a 403 for signed-in users without the right role.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // proxy.ts runs before every route, and Next.js hands a route at most this much of a body that
+    // passed through it (10 MB by default, silently cut). CSV imports take up to 50 MB: a little
+    // more passes, so an oversized file still reaches the import's own 413 check.
+    proxyClientMaxBodySize: MAX_IMPORT_BYTES + 1024 * 1024,
+  },
 };
 
 export default nextConfig;

@@ -4,8 +4,9 @@ import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { AppError, validationError } from "@/lib/errors";
 
-/** The largest CSV file an import takes. */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+import { MAX_IMPORT_BYTES } from "./limits";
+
+export { MAX_IMPORT_BYTES };
 /** Columns of a row beyond this are dropped (a lead has nine importable fields). */
 const MAX_COLUMNS = 200;
 

@@ -240,7 +240,12 @@ describe("the app's import routes (session)", () => {
     await createTestLead(org, { name: "Known", email: "known@app-import.example" });
     const cookie = (await signIn(org.userEmail, TEST_PASSWORD))!;
     const csv = "Name,Email,Value,Status\nKnown,known@app-import.example,10,won\nNew,new@app-import.example,1.005,\nBroken,broken,abc,\n";
-    const response = await fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, "Content-Type": "text/csv" }, body: csv });
+    const upload = (headers: Record<string, string>) =>
+      fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, ...headers }, body: csv });
+    // The CSRF rule: the page's own origin, as text/csv; another site, or a form's text/plain, is refused.
+    expect((await upload({ "Content-Type": "text/csv", Origin: "https://evil.example" })).status).toBe(403);
+    expect((await upload({ "Content-Type": "text/plain", Origin: baseUrl() })).status).toBe(403);
+    const response = await upload({ "Content-Type": "text/csv", Origin: baseUrl() });
     expect(response.status).toBe(201);
     const draft = ((await response.json()) as { data: ImportReply & { suggestedMapping: Record<string, string> } }).data;
     expect(draft).toMatchObject({ status: "draft", totalRows: 3, suggestedMapping: { name: "Name", email: "Email", value: "Value", status: "Status" } });

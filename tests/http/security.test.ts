@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { api, baseUrl, patchLeads, signIn } from "../helpers/http";
 import { TEST_PASSWORD, createTestLead, createTestOrganization, uniqueSuffix, type TestOrganization } from "../helpers/fixtures";
+import { SIGNED_IN_HOME } from "@/lib/security/callback-url";
 
 /** Issue 8 against the built app: CSRF, headers, rate limits, sign-in limits, sessions, the text rule. */
 
@@ -247,14 +248,14 @@ describe("sessions", () => {
 
 describe("callbackUrl", () => {
   it.each(["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%5C%5Cevil.example", "%E0%A4%A", "%00"])(
-    "?callbackUrl=%s never errors, and a signed-in user lands on /leads",
+    "?callbackUrl=%s never errors, and a signed-in user lands on the home page (SIGNED_IN_HOME)",
     async (value) => {
       const page = await fetch(`${baseUrl()}/sign-in?callbackUrl=${value}`, { redirect: "manual" });
       expect(page.status).toBeLessThan(500);
       const cookie = (await signIn(org.userEmail, TEST_PASSWORD))!;
       const signedIn = await fetch(`${baseUrl()}/sign-in?callbackUrl=${value}`, { redirect: "manual", headers: { Cookie: cookie } });
       expect(signedIn.status).toBe(307);
-      expect(new URL(signedIn.headers.get("location")!, baseUrl()).toString()).toBe(`${baseUrl()}/leads`);
+      expect(new URL(signedIn.headers.get("location")!, baseUrl()).toString()).toBe(`${baseUrl()}${SIGNED_IN_HOME}`);
     },
   );
 });
