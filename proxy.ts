@@ -50,7 +50,10 @@ export async function proxy(request: NextRequest) {
       };
       return withHeaders(NextResponse.json(body, { status: 400 }), apiSecurityHeaders());
     }
-    return withHeaders(NextResponse.next({ request: { headers: forwardedRequestHeaders(request) } }), apiSecurityHeaders());
+    const apiHeaders = apiSecurityHeaders();
+    // The OpenAPI document is public and depends only on the code: its route sets its own Cache-Control.
+    if (pathname === "/api/openapi.json") delete apiHeaders["Cache-Control"];
+    return withHeaders(NextResponse.next({ request: { headers: forwardedRequestHeaders(request) } }), apiHeaders);
   }
 
   const nonce = newNonce();
