@@ -3,6 +3,12 @@
 import "@scalar/api-reference-react/style.css";
 import dynamic from "next/dynamic";
 import { useEffect } from "react";
+import { z } from "zod";
+
+// Scalar validates with zod, whose first object parse probes for eval (`Function("")`) to compile
+// faster parsers; the page's Content-Security-Policy forbids eval, so the probe is a CSP violation.
+// Interpreted parsing needs no eval and is fast enough for the reference.
+z.config({ jitless: true });
 
 /**
  * Scalar mounts its "Ask AI" agent when the page is served from a local address (localhost, *.test,

@@ -1,6 +1,7 @@
 import "server-only";
 import { exportFileName, exportLeadsCsv } from "./export-leads";
-import { failedRowsCsv, toImportDto, type ImportDto } from "./imports";
+import { failedRowsCsv, toImportDto } from "./imports";
+import type { ImportReply } from "./replies";
 import type { ImportRecord } from "./store";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import type { ExportLeadsQuery } from "./schemas";
@@ -19,7 +20,7 @@ export async function failedRowsResponse(organization: OrganizationSettings, imp
 }
 
 /** An import with the links of its report. */
-export function importReply(record: ImportRecord, basePath: string): ImportDto & { links: { self: string; failedRows: string } } {
+export function importReply(record: ImportRecord, basePath: string): ImportReply {
   return {
     ...toImportDto(record),
     links: { self: `${basePath}/${record.id}`, failedRows: `${basePath}/${record.id}/failed-rows` },

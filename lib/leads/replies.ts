@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import type { LeadDetailDto, LeadHistoryPage } from "./get-lead";
 import type { Pagination } from "./list-leads";
+import type { DryRunResult } from "./update-leads";
 import { LEAD_STATUSES } from "./normalize";
 
 /**
@@ -180,7 +182,11 @@ export const updateLeadsReplySchema = z
     leadId: z.string().meta({ description: "The first updated lead (oldest first)" }),
     leadsUpdated: z.number().int().min(1).meta({ description: "How many leads matched" }),
     leadIds: z.array(z.string()),
-    leads: z.array(leadSchema).meta({ description: "The matched leads, as stored after the update" }),
+    leads: z.array(leadSchema).meta({ description: "The matched leads, as stored after the update (the first 100)" }),
+    truncated: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present when more than 100 leads matched: `leadIds` and `leads` hold the first 100; GET /api/leads?requestId= lists them all" }),
     message: z.string().meta({ examples: ["Lead updated", "Lead matched; nothing to change", "3 of 4 leads updated"] }),
   })
   .meta({
@@ -191,12 +197,73 @@ export const updateLeadsReplySchema = z
 
 export type UpdateLeadsReply = z.input<typeof updateLeadsReplySchema>;
 
+const leadDiffSchema = z
+  .object({ status: fieldChangeSchema, value: fieldChangeSchema, lossReason: fieldChangeSchema })
+  .partial()
+  .meta({ description: "What would change, as the lead's history would record it ({} when nothing)" });
+
+/** `data` of a 200 reply to PATCH /api/leads with `dryRun: true` (previewLeadUpdate). */
+export const dryRunReplySchema = z
+  .object({
+    dryRun: z.literal(true),
+    matchCount: z.number().int().min(0).meta({ description: "Every lead the request matches" }),
+    leadsUpdated: z.literal(0).meta({ description: "A dry run never writes" }),
+    wouldSucceed: z.boolean().meta({ description: "Whether the same request without `dryRun` would be accepted" }),
+    error: z
+      .object({
+        status: z.number().int(),
+        code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+        message: z.string(),
+        details: z.unknown(),
+      })
+      .nullable()
+      .meta({ description: "The error the same request would get without `dryRun` (e.g. 403, 404, 409), or null" }),
+    leads: z
+      .array(
+        z.object({
+          id: z.string(),
+          changes: leadDiffSchema,
+          note: z.string().nullable().meta({ description: "The note that would be added, if any" }),
+          before: leadSchema,
+          after: leadSchema,
+        }),
+      )
+      .meta({ description: "The first 100 matched leads, oldest first, before and after the change" }),
+    truncated: z.boolean().meta({ description: "True when more leads match than `leads` holds" }),
+    message: z.string().meta({ examples: ["Dry run: 1 lead matches, 1 would change; nothing was written"] }),
+  })
+  .meta({
+    description: "What the update would do; nothing is written",
+    examples: [
+      {
+        dryRun: true,
+        matchCount: 1,
+        leadsUpdated: 0,
+        wouldSucceed: true,
+        error: null,
+        leads: [
+          {
+            id: LEAD_EXAMPLE.id,
+            changes: { status: { from: "qualified", to: "won" } },
+            note: null,
+            before: { ...LEAD_EXAMPLE, status: "qualified", wonAt: null, version: 3 },
+            after: LEAD_EXAMPLE,
+          },
+        ],
+        truncated: false,
+        message: "Dry run: 1 lead matches, 1 would change; nothing was written",
+      },
+    ],
+  });
+
 // Compile-time checks: the serializers that are not typed from these schemas must produce exactly
 // what the schemas (and so the OpenAPI document) say. A change on either side fails `tsc`.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const detailMatches: Same<LeadDetailDto, z.output<typeof leadDetailSchema>> = true;
 const paginationMatches: Same<Pagination, z.output<typeof paginationSchema>> = true;
 const historyMatches: Same<LeadHistoryPage, z.output<typeof leadHistoryPageSchema>> = true;
+const dryRunMatches: Same<DryRunResult, z.output<typeof dryRunReplySchema>> = true;
+void dryRunMatches;
 void detailMatches;
 void historyMatches;
 void paginationMatches;

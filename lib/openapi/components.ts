@@ -180,6 +180,45 @@ export function successResponse(
   };
 }
 
+/**
+ * A success reply that is one of several envelopes (e.g. an update or its dry run): `oneOf` their
+ * schemas, with one named example of each.
+ */
+export function successResponseOneOf(
+  description: string,
+  variants: { example: string; schemaName: string; data: z.ZodType }[],
+  options: { idempotent?: boolean } = {},
+) {
+  const replies = variants.map((variant) => ({ variant, reply: successResponse(description, variant.schemaName, variant.data, options) }));
+  const examples = Object.fromEntries(
+    replies.flatMap(({ variant, reply }) => {
+      const example = reply.content["application/json"].example;
+      return example === undefined ? [] : [[variant.example, { value: example }]];
+    }),
+  );
+  return {
+    description,
+    headers: replies[0]!.reply.headers,
+    content: { "application/json": { schema: { oneOf: variants.map((variant) => componentRef(variant.schemaName)) }, examples } },
+  };
+}
+
+/** A reply that is a CSV file (not the JSON envelope): its columns, an example, rate-limit headers and the file name. */
+export function csvResponse(description: string, example: string) {
+  return {
+    description,
+    headers: {
+      ...headerRefs(["X-Request-Id", ...RATE_LIMIT_HEADERS]),
+      "Content-Disposition": {
+        description: "`attachment` with the file's name",
+        schema: { type: "string" },
+        example: 'attachment; filename="leads-2026-11-26.csv"',
+      },
+    },
+    content: { "text/csv": { schema: { type: "string" }, example } },
+  };
+}
+
 /** An operation of the public API: API-key auth, X-Request-Id, the given replies plus 401, 429 and 500. */
 export function apiKeyOperation(operation: {
   operationId: string;
@@ -187,7 +226,8 @@ export function apiKeyOperation(operation: {
   description: string;
   tags: string[];
   parameters?: unknown[];
-  requestBody?: { description?: string; schemaName: string; example?: unknown };
+  /** A JSON body (a named request schema), or a body of another media type (e.g. a CSV file). */
+  requestBody?: { description?: string; schemaName: string; example?: unknown } | { description?: string; contentType: string; schema: JsonSchema };
   idempotent?: boolean;
   responses: Record<string, unknown>;
   errors: Partial<Record<number, string | undefined>>;
@@ -214,7 +254,10 @@ export function apiKeyOperation(operation: {
           requestBody: {
             required: true,
             description: operation.requestBody.description,
-            content: { "application/json": { schema: componentRef(operation.requestBody.schemaName) } },
+            content:
+              "schemaName" in operation.requestBody
+                ? { "application/json": { schema: componentRef(operation.requestBody.schemaName) } }
+                : { [operation.requestBody.contentType]: { schema: operation.requestBody.schema } },
           },
         }
       : {}),

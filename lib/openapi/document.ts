@@ -1,5 +1,6 @@
 import { errorReplySchemas, HEADERS, PARAMETERS, SECURITY_SCHEMES } from "./components";
 import { componentSchemas, type JsonSchema } from "./json-schema";
+import { importsSection } from "./imports";
 import { leadsSection } from "./leads";
 import { referenceSection } from "./reference";
 import type { ApiSection } from "./section";
@@ -7,11 +8,12 @@ import { webhooksOpenApi } from "@/lib/webhooks/schemas";
 
 /**
  * The OpenAPI 3.1 document of the public API, served at GET /api/openapi.json and rendered at
- * /docs/api. It is generated from the zod schemas that validate requests (lib/leads/schemas.ts)
- * and that describe replies (lib/leads/replies.ts, lib/api/envelope.ts). To add endpoints: write
- * an ApiSection (see lib/openapi/leads.ts) and list it here.
+ * /docs/api. It is generated from the zod schemas that validate requests (lib/leads/schemas.ts,
+ * lib/imports/schemas.ts) and that describe replies (lib/leads/replies.ts, lib/imports/replies.ts,
+ * lib/api/envelope.ts). To add endpoints: write an ApiSection (see lib/openapi/leads.ts) and list
+ * it here.
  */
-const SECTIONS: ApiSection[] = [leadsSection, referenceSection];
+const SECTIONS: ApiSection[] = [leadsSection, importsSection, referenceSection];
 
 export const OPENAPI_VERSION = "3.1.1";
 
@@ -53,7 +55,7 @@ export function buildOpenApiDocument(sections: readonly ApiSection[] = SECTIONS)
         "keys under [Settings → API keys](/settings/api-keys).\n" +
         "- **Envelope**: every reply is `{ success, data | error, meta: { requestId, timestamp } }`; errors carry a " +
         "stable `error.code`.\n" +
-        "- **Retries**: send an `Idempotency-Key` with PATCH and POST, and a retry never writes twice.\n" +
+        "- **Retries**: send an `Idempotency-Key` with PATCH and POST /api/leads, and a retry never writes twice.\n" +
         "- **Rate limits**: every reply carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; over the " +
         "limit the reply is `429 RATE_LIMITED` with `Retry-After`.",
     },

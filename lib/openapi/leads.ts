@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { successEnvelope } from "@/lib/api/envelope";
-import { leadDetailSchema, leadHistoryPageSchema, leadSchema, paginationSchema, updateLeadsReplySchema } from "@/lib/leads/replies";
+import { dryRunReplySchema, leadDetailSchema, leadHistoryPageSchema, leadSchema, paginationSchema, updateLeadsReplySchema } from "@/lib/leads/replies";
 import { createLeadBodySchema, leadHistoryQuerySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
-import { apiKeyOperation, successResponse } from "./components";
+import { apiKeyOperation, successResponse, successResponseOneOf } from "./components";
 import { queryParameters } from "./json-schema";
 import type { ApiSection } from "./section";
 
@@ -11,11 +11,13 @@ import type { ApiSection } from "./section";
 const TAG = "Leads";
 
 /** Descriptions of query parameters that their schemas do not carry themselves. */
-const LIST_QUERY_DESCRIPTIONS: Record<string, string> = {
+export const LIST_QUERY_DESCRIPTIONS: Record<string, string> = {
   search: "Substring of name, e-mail or phone (case-insensitive)",
   status: "One or more statuses, comma-separated: `open,qualified`",
   email: "Exact match on the normalised e-mail",
   phone: "Exact match on the normalised phone (E.164)",
+  requestId:
+    "Only the leads one request changed: its `X-Request-Id` (`meta.requestId`), e.g. to list every lead of a bulk PATCH whose reply was `truncated`",
   sort: "`createdAt`, `updatedAt`, `value` or `name`, with `:asc` or `:desc`; default `createdAt:desc`",
   limit: "Page size: default 50, at most 100",
   page: "Page number, from 1 (page × limit at most 10,000; go further with `cursor`)",
@@ -40,6 +42,8 @@ export const leadsSection: ApiSection = {
     Pagination: paginationSchema,
     UpdateLeadsResult: updateLeadsReplySchema,
     UpdateLeadsReply: successEnvelope(updateLeadsReplySchema),
+    UpdateLeadsDryRunResult: dryRunReplySchema,
+    UpdateLeadsDryRunReply: successEnvelope(dryRunReplySchema),
     CreateLeadReply: successEnvelope(leadSchema),
     ListLeadsReply: successEnvelope(z.array(leadSchema), { pagination: paginationSchema }),
     LeadDetailReply: successEnvelope(leadDetailSchema),
@@ -55,21 +59,34 @@ export const leadsSection: ApiSection = {
           "Matches leads by `id`, `email` or `phone` (the highest-priority identifier present is the only one used) and " +
           "sets status, value, loss reason and a note. A client written for the common lead-tracking \"Update Lead\" API " +
           "works unchanged. Several matches (by e-mail or phone) are all updated in one transaction when the organization " +
-          "allows bulk updates; otherwise `409 CONFLICT` with `details.matchCount`, and nothing is written. A match that " +
-          "changes nothing still answers `200` and writes no history.",
+          "allows bulk updates; otherwise `409 CONFLICT` with `details.matchCount`, and nothing is written. `onMultiple` " +
+          "says what you expect: `error` refuses several matches (`409`), `all` updates them all (`403 FORBIDDEN` where " +
+          "the organization does not allow bulk updates); without it, the organization's setting decides. A bulk update " +
+          "of more leads than the organization's maximum is `409` with `details.maxBulkMatches`. The reply lists at most " +
+          "100 leads (`truncated: true` beyond; `GET /api/leads?requestId=` lists them all). A match that changes nothing " +
+          "still answers `200` and writes no history.\n\n" +
+          "With `dryRun: true` nothing is written: the reply tells how many leads match, each one before and after, and " +
+          "whether the request would succeed (`wouldSucceed`, and the `error` it would get otherwise).",
         tags: [TAG],
         idempotent: true,
         requestBody: { schemaName: "UpdateLeadsRequest" },
         responses: {
-          200: successResponse("The matched leads, as stored after the update.", "UpdateLeadsReply", updateLeadsReplySchema, {
-            idempotent: true,
-          }),
+          200: successResponseOneOf(
+            "The matched leads, as stored after the update; with `dryRun: true`, what the update would do.",
+            [
+              { example: "updated", schemaName: "UpdateLeadsReply", data: updateLeadsReplySchema },
+              { example: "dryRun", schemaName: "UpdateLeadsDryRunReply", data: dryRunReplySchema },
+            ],
+            { idempotent: true },
+          ),
         },
         errors: {
           400: undefined,
+          403: '`onMultiple: "all"`, and the organization does not allow bulk updates.',
           404: "No lead of your organization matches.",
           409:
-            "Several leads match and the organization does not allow bulk updates (`details.matchCount`), " +
+            "Several leads match where one is expected (`onMultiple: \"error\"`, or bulk updates off): `details.matchCount`; " +
+            "more leads match than the organization's maximum per request: `details.matchCount` and `details.maxBulkMatches`; " +
             "or a request with the same Idempotency-Key is still running.",
           413: undefined,
           422: undefined,

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { idempotencyRequestHash } from "@/lib/api/idempotency";
 import { claimIdempotencyKey } from "@/lib/api/idempotency-store";
 import { MAX_BODY_BYTES } from "@/lib/api/with-api";
+import { MAX_IMPORT_BYTES } from "@/lib/imports/upload";
+import { updateOrganizationSettings } from "@/lib/organizations/organizations";
 import { baseUrl } from "../helpers/http";
 import { schemaValidator, type OpenApiLike } from "../helpers/openapi";
 import { createTestLead, createTestOrganization, type TestOrganization } from "../helpers/fixtures";
@@ -14,6 +16,7 @@ import { createTestLead, createTestOrganization, type TestOrganization } from ".
  */
 
 type Responses = Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
+const CSV = "text/csv";
 type Document = OpenApiLike & { paths: Record<string, Record<string, { responses: Responses }>> };
 
 let document: Document;
@@ -41,11 +44,14 @@ interface Call {
   template: string;
   key?: string | null;
   body?: unknown;
-  rawBody?: string;
+  rawBody?: string | Blob;
   headers?: Record<string, string>;
 }
 
-/** Sends the call and checks its reply against the document; returns the parsed body. */
+/**
+ * Sends the call and checks its reply against the document; returns the parsed body (the text
+ * of a CSV reply, whose documented media type must be text/csv).
+ */
 async function check(call: Call, expectedStatus: number): Promise<unknown> {
   const headers: Record<string, string> = { ...call.headers };
   if (call.key !== null) headers["X-API-KEY"] = call.key ?? org.apiKey;
@@ -55,7 +61,8 @@ async function check(call: Call, expectedStatus: number): Promise<unknown> {
     headers,
     body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
   });
-  const body: unknown = await response.json();
+  const isCsv = response.headers.get("content-type")?.startsWith(CSV) ?? false;
+  const body: unknown = isCsv ? await response.text() : await response.json();
   const where = `${call.method} ${call.url} -> ${response.status} ${JSON.stringify(body).slice(0, 300)}`;
   expect(response.status, where).toBe(expectedStatus);
 
@@ -65,7 +72,8 @@ async function check(call: Call, expectedStatus: number): Promise<unknown> {
   if (operation) {
     const documented = operation.responses[status];
     expect(documented, `${where}: status not documented`).toBeDefined();
-    schema = documented!.content?.["application/json"]?.schema;
+    expect(Object.keys(documented!.content ?? {}), `${where}: media type not documented`).toContain(isCsv ? CSV : "application/json");
+    schema = documented!.content?.[isCsv ? CSV : "application/json"]?.schema;
     for (const header of Object.keys(documented!.headers ?? {})) {
       if (header.startsWith("RateLimit-") || header === "Retry-After" || header === "Idempotent-Replayed") continue;
       expect(response.headers.get(header), `${where}: header ${header}`).not.toBeNull();
@@ -77,7 +85,8 @@ async function check(call: Call, expectedStatus: number): Promise<unknown> {
   }
   expect(schema, `${where}: no schema`).toBeDefined();
   expect(validator.schema(schema, body), where).toBeNull();
-  expect(response.headers.get("x-request-id"), where).toBe((body as { meta: { requestId: string } }).meta.requestId);
+  if (isCsv) expect(response.headers.get("x-request-id"), where).toMatch(/\S/);
+  else expect(response.headers.get("x-request-id"), where).toBe((body as { meta: { requestId: string } }).meta.requestId);
   return body;
 }
 
@@ -123,6 +132,33 @@ describe("contract: PATCH /api/leads", () => {
     // Another instance holds the key and is still running this very request.
     await claimIdempotencyKey({ organizationId: org.organizationId, key, requestHash: idempotencyRequestHash("PATCH", "/api/leads", body), claimToken: "other-instance" });
     await check(patch(body, { headers: { "Idempotency-Key": key } }), 409);
+  });
+
+  it("200: a dry run, that would succeed and that would be refused", async () => {
+    const lead = await createTestLead(org, { email: `dry-${Math.random()}@example.com` });
+    const ok = (await check(patch({ id: lead.id, status: "won", dryRun: true }), 200)) as { data: { dryRun: boolean; wouldSucceed: boolean } };
+    expect(ok.data).toMatchObject({ dryRun: true, wouldSucceed: true });
+    const email = `dry-shared-${Math.random()}@example.com`;
+    await createTestLead(bulkOff, { email });
+    await createTestLead(bulkOff, { email });
+    const refused = (await check(patch({ email, status: "won", onMultiple: "error", dryRun: true }, { key: bulkOff.apiKey }), 200)) as {
+      data: { wouldSucceed: boolean; error: { status: number } };
+    };
+    expect(refused.data).toMatchObject({ wouldSucceed: false, error: { status: 409 } });
+  });
+
+  it('403: onMultiple "all" where bulk updates are off', async () => {
+    const lead = await createTestLead(bulkOff, { email: `forbid-${Math.random()}@example.com` });
+    await check(patch({ email: lead.email, status: "won", onMultiple: "all" }, { key: bulkOff.apiKey }), 403);
+  });
+
+  it("409: more matches than the organization's maximum, with details.maxBulkMatches", async () => {
+    const small = await createTestOrganization({ allowBulkUpdates: true });
+    await updateOrganizationSettings(small.organizationId, { maxBulkMatches: 2 }, null);
+    const email = `max-${Math.random()}@example.com`;
+    for (let i = 0; i < 3; i++) await createTestLead(small, { email });
+    const reply = (await check(patch({ email, status: "won", onMultiple: "all" }, { key: small.apiKey }), 409)) as { error: { details: unknown } };
+    expect(reply.error.details).toEqual({ matchCount: 3, maxBulkMatches: 2 });
   });
 
   it("413: a body over 1 MB", async () => {
@@ -185,8 +221,84 @@ describe("contract: GET /api/leads and /api/leads/{id}", () => {
     await check({ method: "GET", url: `/api/leads/${lead.id}`, template: "/api/leads/{id}", key: null }, 401);
   });
 
+  it("200 by cursor and by requestId", async () => {
+    const first = (await check({ method: "GET", url: "/api/leads?limit=1", template: "/api/leads" }, 200)) as {
+      meta: { pagination: { nextCursor: string | null } };
+    };
+    expect(first.meta.pagination.nextCursor).not.toBeNull();
+    await check({ method: "GET", url: `/api/leads?limit=1&cursor=${encodeURIComponent(first.meta.pagination.nextCursor!)}`, template: "/api/leads" }, 200);
+    const lead = await createTestLead(org);
+    const requestId = `contract-${Math.random().toString(36).slice(2)}`;
+    await check({ method: "PATCH", url: "/api/leads", template: "/api/leads", body: { id: lead.id, status: "won" }, headers: { "X-Request-Id": requestId } }, 200);
+    const changed = (await check({ method: "GET", url: `/api/leads?requestId=${requestId}`, template: "/api/leads" }, 200)) as { data: { id: string }[] };
+    expect(changed.data.map((l) => l.id)).toEqual([lead.id]);
+    await check({ method: "GET", url: "/api/leads?page=2&cursor=abc", template: "/api/leads" }, 400);
+  });
+
+  it("GET /api/leads/{id}/history: 200 by page, 400 on a bad cursor, 404 for an unknown lead, 401 without a key", async () => {
+    const lead = await createTestLead(org, { name: "Historic", note: "First" });
+    const template = "/api/leads/{id}/history";
+    const page = (await check({ method: "GET", url: `/api/leads/${lead.id}/history`, template }, 200)) as { data: { nextCursor: string | null } };
+    expect(page.data.nextCursor).toBeNull();
+    await check({ method: "GET", url: `/api/leads/${lead.id}/history?cursor=not-a-cursor`, template }, 400);
+    await check({ method: "GET", url: "/api/leads/lead_doesnotexist/history", template }, 404);
+    await check({ method: "GET", url: `/api/leads/${lead.id}/history`, template, key: null }, 401);
+  });
+
   it("404 in the envelope for a path with no route", async () => {
     await check({ method: "GET", url: "/api/nothing-here", template: "/api/nothing-here" }, 404);
+  });
+});
+
+describe("contract: CSV export and import", () => {
+  const csvPost = (query: string, csv: string | Blob, extra: Partial<Call> = {}): Call => ({
+    method: "POST",
+    url: `/api/leads/imports${query}`,
+    template: "/api/leads/imports",
+    rawBody: csv,
+    headers: { "Content-Type": "text/csv" },
+    ...extra,
+  });
+
+  it("GET /api/leads/export: 200 as text/csv, 400 on a bad query, 401 without a key", async () => {
+    await createTestLead(org, { name: "Exported" });
+    const csv = (await check({ method: "GET", url: "/api/leads/export?search=export&sort=name:asc", template: "/api/leads/export" }, 200)) as string;
+    expect(csv).toMatch(/^id,name,email/);
+    expect(csv).toContain("Exported");
+    await check({ method: "GET", url: "/api/leads/export?sort=colour", template: "/api/leads/export" }, 400);
+    await check({ method: "GET", url: "/api/leads/export", template: "/api/leads/export", key: null }, 401);
+  });
+
+  it("POST /api/leads/imports: 202, 400, 401 and 413; then GET its progress and its failed rows", async () => {
+    const mapping = encodeURIComponent(JSON.stringify({ name: "Nom", email: "Courriel" }));
+    const created = (await check(csvPost(`?mode=create&fileName=contract.csv&mapping=${mapping}`, "Nom,Courriel\nAda,ada@contract.example\nBad,not-an-email\n"), 202)) as {
+      data: { id: string; links: { self: string; failedRows: string } };
+    };
+    await check(csvPost("?mode=merge", "name\nX\n"), 400);
+    await check(csvPost("", "name\nX\n", { key: null }), 401);
+    await check(csvPost("", new Blob([new Uint8Array(MAX_IMPORT_BYTES + 10).fill(0x61)])), 413);
+
+    const { id, links } = created.data;
+    expect(links.self).toBe(`/api/leads/imports/${id}`);
+    // Poll until the background job is done, each reply checked against the document.
+    let status = "queued";
+    for (let i = 0; i < 200 && status !== "completed" && status !== "failed"; i++) {
+      const progress = (await check({ method: "GET", url: links.self, template: "/api/leads/imports/{id}" }, 200)) as { data: { status: string } };
+      status = progress.data.status;
+      if (status !== "completed" && status !== "failed") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe("completed");
+    await check({ method: "GET", url: "/api/leads/imports/not-an-id", template: "/api/leads/imports/{id}" }, 400);
+    await check({ method: "GET", url: "/api/leads/imports/imp_doesnotexist0", template: "/api/leads/imports/{id}" }, 404);
+    await check({ method: "GET", url: links.self, template: "/api/leads/imports/{id}", key: bulkOff.apiKey }, 404);
+    await check({ method: "GET", url: links.self, template: "/api/leads/imports/{id}", key: null }, 401);
+
+    const failed = (await check({ method: "GET", url: links.failedRows, template: "/api/leads/imports/{id}/failed-rows" }, 200)) as string;
+    expect(failed.split(/\r?\n/)[0]).toBe("Nom,Courriel,import_row,import_error");
+    expect(failed).toContain("not-an-email");
+    await check({ method: "GET", url: "/api/leads/imports/not-an-id/failed-rows", template: "/api/leads/imports/{id}/failed-rows" }, 400);
+    await check({ method: "GET", url: "/api/leads/imports/imp_doesnotexist0/failed-rows", template: "/api/leads/imports/{id}/failed-rows" }, 404);
+    await check({ method: "GET", url: links.failedRows, template: "/api/leads/imports/{id}/failed-rows", key: null }, 401);
   });
 });
 

@@ -3,7 +3,8 @@ import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "@/lib/errors";
-import { createLeadBodySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
+import { createImportQuerySchema, exportLeadsQuerySchema } from "@/lib/imports/schemas";
+import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { schemaValidator, type OpenApiLike } from "../helpers/openapi";
 
@@ -85,7 +86,8 @@ describe("the OpenAPI document", () => {
   it("documents the headers: X-Request-Id on every reply, rate limits on API-key replies, Retry-After on 429, Idempotency-Key on writes", () => {
     for (const { path: p, method, operation } of operations.filter((o) => o.path !== "/api/openapi.json")) {
       expect(operation.parameters?.map((x) => x.$ref), `${method} ${p}`).toContain("#/components/parameters/XRequestId");
-      const idempotent = method === "patch" || method === "post";
+      // A CSV upload does not take an Idempotency-Key (its description says so): a retry is a new import.
+      const idempotent = (method === "patch" || method === "post") && p !== "/api/leads/imports";
       expect(operation.parameters?.some((x) => x.$ref === "#/components/parameters/IdempotencyKey"), `${method} ${p}`).toBe(idempotent);
       expect(operation.responses, `${method} ${p}`).toHaveProperty("401");
       expect(operation.responses, `${method} ${p}`).toHaveProperty("429");
@@ -113,6 +115,28 @@ describe("the OpenAPI document", () => {
     const query = list.parameters!.filter((x) => x.in === "query");
     expect(query.map((x) => x.name)).toEqual(expect.arrayContaining(["search", "status", "email", "phone", "sort", "limit", "page"]));
     expect(query.every((x) => (x as { required: boolean }).required === false)).toBe(true);
+
+    const queries = {
+      "get /api/leads": listLeadsQuerySchema,
+      "get /api/leads/export": exportLeadsQuerySchema,
+      "post /api/leads/imports": createImportQuerySchema,
+    };
+    for (const [operationName, zodSchema] of Object.entries(queries)) {
+      const [method, p] = operationName.split(" ");
+      const parameters = operations.find((o) => o.method === method && o.path === p)!.operation.parameters!.filter((x) => x.in === "query");
+      expect(parameters.map((x) => x.name).sort(), operationName).toEqual(Object.keys(zodSchema.shape).sort());
+      for (const parameter of parameters) {
+        expect((parameter as { description?: string }).description, `${operationName} ?${parameter.name}`).toMatch(/\w/);
+      }
+    }
+  });
+
+  it("documents the request body of the CSV import as text/csv, and the CSV replies as text/csv", () => {
+    const find = (method: string, p: string) => operations.find((o) => o.method === method && o.path === p)!.operation;
+    expect(find("post", "/api/leads/imports").requestBody).toMatchObject({ required: true, content: { "text/csv": { schema: { type: "string" } } } });
+    for (const p of ["/api/leads/export", "/api/leads/imports/{id}/failed-rows"]) {
+      expect(Object.keys(find("get", p).responses["200"]!.content!), p).toEqual(["text/csv"]);
+    }
   });
 
   it("has examples, and each one is valid against its own schema", () => {
