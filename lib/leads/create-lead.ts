@@ -1,27 +1,33 @@
 import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
-import { validationError } from "@/lib/errors";
+import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { normalizeEmail, normalizePhone } from "./normalize";
 import { historyRecords } from "./history";
 import { planLeadUpdate } from "./plan-update";
 import type { CreateLeadInput } from "./schemas";
 import { serializeLead, type LeadDto } from "./serialize";
-import { inTransaction, insertLead } from "./store";
+import { inTransaction, insertLead, insertLeads, type LeadEventRow, type LeadNoteRow, type NewLeadRow, type StoreTx } from "./store";
+
+/** Everything one new lead writes: its row, its first note (if any) and its "created" event. */
+export interface PlannedLead {
+  lead: NewLeadRow;
+  notes: LeadNoteRow[];
+  events: LeadEventRow[];
+}
 
 /**
- * Creates a lead in the caller's organization with the same field rules as an update, its first
- * note and a "created" event, in one transaction. Duplicates by e-mail are allowed on purpose.
+ * The rules of a new lead, as one function shared by createLead and createLeads: the e-mail and
+ * phone are normalised (a bad one is refused with the field's message), and the requested status
+ * and value are applied to an open, empty lead as a change, so that timestamps and the
+ * loss-reason rule work exactly as for an update. Duplicates by e-mail are allowed on purpose.
  */
-export async function createLead(ctx: ActorContext, input: CreateLeadInput): Promise<LeadDto> {
+export function planNewLead(ctx: ActorContext, input: CreateLeadInput, now: Date): PlannedLead {
   const email = input.email === undefined ? null : normalizeEmail(input.email);
   if (email && !email.ok) throw validationError([{ field: "email", message: email.message }]);
   const phone = input.phone === undefined ? null : normalizePhone(input.phone, ctx.organization.defaultPhoneCountry);
   if (phone && !phone.ok) throw validationError([{ field: "phone", message: phone.message }]);
 
-  const now = new Date();
-  // A new lead starts open and empty; the requested status and value are applied as a change so
-  // that timestamps and the loss-reason rule work exactly as for an update.
   const { data, diff } = planLeadUpdate(
     { status: "open", value: null, lossReason: null, qualifiedAt: null },
     { status: input.status, value: input.value, lossReason: input.lossReason },
@@ -35,26 +41,69 @@ export async function createLead(ctx: ActorContext, input: CreateLeadInput): Pro
     note: input.note,
     at: now,
   });
+  return {
+    lead: {
+      id: leadId,
+      organizationId: ctx.organization.id,
+      name: input.name ?? null,
+      email: input.email?.trim() ?? null,
+      emailNormalized: email?.value ?? null,
+      phone: input.phone ?? null,
+      phoneNormalized: phone?.value ?? null,
+      company: input.company ?? null,
+      source: input.source ?? ctx.source,
+      currency: ctx.organization.currency,
+      data,
+      createdAt: now,
+    },
+    notes: note ? [note] : [],
+    events: [event],
+  };
+}
 
-  const lead = await inTransaction((tx) =>
-    insertLead(
-      tx,
-      {
-        id: leadId,
-        organizationId: ctx.organization.id,
-        name: input.name ?? null,
-        email: input.email?.trim() ?? null,
-        emailNormalized: email?.value ?? null,
-        phone: input.phone ?? null,
-        phoneNormalized: phone?.value ?? null,
-        company: input.company ?? null,
-        source: input.source ?? ctx.source,
-        currency: ctx.organization.currency,
-        data,
-        createdAt: now,
-      },
-      { notes: note ? [note] : [], events: [event] },
-    ),
-  );
+/**
+ * Creates a lead in the caller's organization with the same field rules as an update, its first
+ * note and a "created" event, in one transaction.
+ */
+export async function createLead(ctx: ActorContext, input: CreateLeadInput): Promise<LeadDto> {
+  const planned = planNewLead(ctx, input, new Date());
+  const lead = await inTransaction((tx) => insertLead(tx, planned.lead, { notes: planned.notes, events: planned.events }));
   return serializeLead(lead);
+}
+
+/** One input of createLeads: its own context (each import row has its own request id). */
+export interface CreateLeadsItem {
+  ctx: ActorContext;
+  input: CreateLeadInput;
+}
+
+/** Per input, in order: the new lead's id, or the refusal createLead would have thrown. */
+export type CreateLeadsResult = { ok: true; leadId: string } | { ok: false; error: AppError };
+
+/**
+ * createLead for a batch, in the caller's transaction: every input is planned with createLead's
+ * rules (planNewLead) first; an input that breaks a rule gets its error and writes nothing, and
+ * the others are written together with one set-based statement.
+ */
+export async function createLeads(tx: StoreTx, items: readonly CreateLeadsItem[]): Promise<CreateLeadsResult[]> {
+  const now = new Date();
+  const leads: NewLeadRow[] = [];
+  const notes: LeadNoteRow[] = [];
+  const events: LeadEventRow[] = [];
+  const results = items.map((item): CreateLeadsResult => {
+    try {
+      const planned = planNewLead(item.ctx, item.input, now);
+      leads.push(planned.lead);
+      notes.push(...planned.notes);
+      events.push(...planned.events);
+      return { ok: true, leadId: planned.lead.id };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error };
+      throw error;
+    }
+  });
+  await insertLeads(tx, leads, { notes, events });
+  // The batch's "created" events are `events` (written above, in `tx`): the place for anything
+  // that must commit with them, such as a webhook outbox write for the whole batch.
+  return results;
 }
