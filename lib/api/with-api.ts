@@ -127,14 +127,14 @@ type Authenticate = (req: NextRequest, requestId: string) => Promise<Authenticat
  * 429 over it), the text rule on path ids, and every thrown error mapped to the one JSON error
  * envelope (never a stack trace).
  */
-function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>, options: { csrf: boolean }) {
+function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<P>) => Promise<Response>, options: { csrf: boolean; csrfAlsoAccept?: readonly string[] }) {
   authenticate = rememberActor(authenticate);
   return withRequestLog(async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const requestId = requestIdFor(req);
     let rate: RateLimitState | undefined;
     let response: Response;
     try {
-      if (options.csrf) assertSameOriginJson(req);
+      if (options.csrf) assertSameOriginJson(req, { alsoAccept: options.csrfAlsoAccept });
       let auth: Authenticated;
       try {
         auth = await authenticate(req, requestId);
@@ -236,6 +236,6 @@ export function withAdmin<P = Record<string, never>>(handler: (args: ApiHandlerA
 }
 
 /** Routes the app's own pages fetch (TanStack Query): authenticated by the signed-in user's session. */
-export function withSession<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>) {
-  return withAuth(authenticateWithSession, handler, { csrf: true });
+export function withSession<P = Record<string, never>>(handler: (args: ApiHandlerArgs<P>) => Promise<Response>, options: { csrfAlsoAccept?: readonly string[] } = {}) {
+  return withAuth(authenticateWithSession, handler, { csrf: true, csrfAlsoAccept: options.csrfAlsoAccept });
 }

@@ -28,10 +28,15 @@ export function isJsonContentType(value: string | null): boolean {
   return (value ?? "").split(";")[0]!.trim().toLowerCase() === "application/json";
 }
 
-/** Throws 403 FORBIDDEN when a mutating request breaks the CSRF rule. */
-export function assertSameOriginJson(req: Request): void {
+/**
+ * Throws 403 FORBIDDEN when a mutating request breaks the CSRF rule. `alsoAccept` lists other
+ * content types a route takes (the import's `text/csv` upload): like JSON, none of them can be
+ * sent cross-site without a CORS preflight, and the origin rule below still applies.
+ */
+export function assertSameOriginJson(req: Request, options: { alsoAccept?: readonly string[] } = {}): void {
   if (SAFE_METHODS.has(req.method)) return;
-  if (!isJsonContentType(req.headers.get("content-type"))) {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!isJsonContentType(type) && !(options.alsoAccept ?? []).includes(type)) {
     throw new AppError("FORBIDDEN", "Requests that change data must be sent as application/json from the app itself", { reason: "CSRF" });
   }
   const origin = req.headers.get("origin");

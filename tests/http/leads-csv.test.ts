@@ -240,7 +240,12 @@ describe("the app's import routes (session)", () => {
     await createTestLead(org, { name: "Known", email: "known@app-import.example" });
     const cookie = (await signIn(org.userEmail, TEST_PASSWORD))!;
     const csv = "Name,Email,Value,Status\nKnown,known@app-import.example,10,won\nNew,new@app-import.example,1.005,\nBroken,broken,abc,\n";
-    const response = await fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, "Content-Type": "text/csv" }, body: csv });
+    // The CSRF rule takes the upload's text/csv, from the app's own origin only.
+    const crossSite = await fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, Origin: "https://evil.example", "Content-Type": "text/csv" }, body: csv });
+    expect(crossSite.status).toBe(403);
+    const plain = await fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, Origin: baseUrl(), "Content-Type": "text/plain" }, body: csv });
+    expect(plain.status).toBe(403);
+    const response = await fetch(`${baseUrl()}/api/app/leads/imports?fileName=app.csv`, { method: "POST", headers: { Cookie: cookie, Origin: baseUrl(), "Content-Type": "text/csv" }, body: csv });
     expect(response.status).toBe(201);
     const draft = ((await response.json()) as { data: ImportReply & { suggestedMapping: Record<string, string> } }).data;
     expect(draft).toMatchObject({ status: "draft", totalRows: 3, suggestedMapping: { name: "Name", email: "Email", value: "Value", status: "Status" } });

@@ -15,7 +15,8 @@ export const POST = withSession(async ({ req, ctx, requestId }) => {
   const record = await uploadImport(ctx, csvRequestBody(req), fileName);
   const headers = Array.isArray(record.headers) ? record.headers.map(String) : [];
   return jsonOk(requestId, { ...importReply(record, BASE), suggestedMapping: mappingToHeaders(suggestMapping(headers), headers) }, { status: 201 });
-});
+  // The CSRF rule with the upload's text/csv body (still same-origin only).
+}, { csrfAlsoAccept: ["text/csv"] });
 
 // GET /api/app/leads/imports - the organization's recent imports
 export const GET = withSession(async ({ ctx, requestId }) => {
