@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, apiRequest } from "@/components/api-client";
 import type { ImportDto, PreviewRow } from "@/lib/imports/imports";
-import type { ImportField, ImportMode } from "@/lib/imports/schemas";
+import type { ImportField, ImportMode } from "@/lib/imports/fields";
 
 /** Data calls of the import page (the app's session routes under /api/app/leads/imports). */
 

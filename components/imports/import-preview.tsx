@@ -2,7 +2,7 @@
 
 import { ApiError } from "@/components/api-client";
 import { FormAlert } from "@/components/ui/field";
-import type { ImportMode } from "@/lib/imports/schemas";
+import type { ImportMode } from "@/lib/imports/fields";
 import { usePreview, type Mapping } from "./import-api";
 
 const COLUMNS = [

@@ -6,7 +6,7 @@ import { useId, useState } from "react";
 import { ApiError } from "@/components/api-client";
 import { FormAlert } from "@/components/ui/field";
 import { buttonPrimary, buttonSecondary, cardClass, inputClass, labelClass } from "@/components/ui/styles";
-import { IMPORT_FIELDS, IMPORT_FIELD_LABELS, type ImportMode } from "@/lib/imports/schemas";
+import { IMPORT_FIELDS, IMPORT_FIELD_LABELS, type ImportMode } from "@/lib/imports/fields";
 import { startImport, uploadCsv, type ImportView, type Mapping } from "./import-api";
 import { ImportPreview } from "./import-preview";
 

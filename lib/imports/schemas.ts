@@ -6,28 +6,9 @@ import { listLeadsQuerySchema } from "@/lib/leads/schemas";
  * (session) and the import page. Parsed once at the edge; the services take the parsed types.
  */
 
-/** The lead fields a CSV column can be mapped to. */
-export const IMPORT_FIELDS = ["name", "email", "phone", "company", "value", "status", "source", "lossReason", "note"] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+import { IMPORT_FIELDS, IMPORT_MODES } from "./fields";
 
-export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
-  name: "Name",
-  email: "E-mail",
-  phone: "Phone",
-  company: "Company",
-  value: "Value",
-  status: "Status",
-  source: "Source",
-  lossReason: "Loss reason",
-  note: "Note",
-};
-
-/**
- * "create": every row creates a lead. "update": a row whose e-mail matches an existing lead
- * updates it (status, value, loss reason, note) through the update service; the rest are created.
- */
-export const IMPORT_MODES = ["create", "update"] as const;
-export type ImportMode = (typeof IMPORT_MODES)[number];
+export { IMPORT_FIELD_LABELS, IMPORT_FIELDS, IMPORT_MODES, type ImportField, type ImportMode } from "./fields";
 
 export const importModeSchema = z.enum(IMPORT_MODES, { error: `must be one of: ${IMPORT_MODES.join(", ")}` });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma, type LeadImport } from "@/lib/generated/prisma/client";
-import { prisma } from "@/lib/db/client";
+import { prisma, type TransactionClient } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import type { ColumnMapping } from "./mapping";
 import type { ImportMode } from "./schemas";
@@ -124,6 +124,16 @@ export async function pendingRows(importId: string, limit: number): Promise<Pend
  */
 export async function recordOutcomes(importId: string, owner: string, leaseSeconds: number, outcomes: readonly RowOutcome[]): Promise<boolean> {
   if (outcomes.length === 0) return true;
+  return prisma.$transaction((tx) => recordOutcomesIn(tx, importId, owner, leaseSeconds, outcomes));
+}
+
+/**
+ * recordOutcomes in the caller's transaction (the one that wrote the rows' lead changes, so a
+ * row's change and its outcome commit together). Returns false when this worker no longer holds
+ * the lease: the caller must then roll its transaction back.
+ */
+export async function recordOutcomesIn(tx: TransactionClient, importId: string, owner: string, leaseSeconds: number, outcomes: readonly RowOutcome[]): Promise<boolean> {
+  if (outcomes.length === 0) return true;
   const created = outcomes.filter((o) => o.outcome === "created").length;
   const updated = outcomes.filter((o) => o.outcome === "updated").length;
   const failed = outcomes.filter((o) => o.outcome === "failed").length;
@@ -133,21 +143,19 @@ export async function recordOutcomes(importId: string, owner: string, leaseSecon
     leadId: o.outcome === "failed" ? null : o.leadId,
     error: o.outcome === "failed" ? o.error : null,
   }));
-  return prisma.$transaction(async (tx) => {
-    const held = await tx.$executeRaw`
-      UPDATE "LeadImport"
-      SET "processedRows" = "processedRows" + ${outcomes.length}, "createdCount" = "createdCount" + ${created},
-          "updatedCount" = "updatedCount" + ${updated}, "failedCount" = "failedCount" + ${failed},
-          "leaseUntil" = now() + make_interval(secs => ${leaseSeconds}), "updatedAt" = now()
-      WHERE "id" = ${importId} AND "leaseOwner" = ${owner} AND "status" = 'running'`;
-    if (held !== 1) return false;
-    await tx.$executeRaw`
-      UPDATE "LeadImportRow" r
-      SET "outcome" = o."outcome", "leadId" = o."leadId", "error" = o."error"
-      FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS o("rowNumber" int, "outcome" text, "leadId" text, "error" text)
-      WHERE r."importId" = ${importId} AND r."rowNumber" = o."rowNumber" AND r."outcome" IS NULL`;
-    return true;
-  });
+  const held = await tx.$executeRaw`
+    UPDATE "LeadImport"
+    SET "processedRows" = "processedRows" + ${outcomes.length}, "createdCount" = "createdCount" + ${created},
+        "updatedCount" = "updatedCount" + ${updated}, "failedCount" = "failedCount" + ${failed},
+        "leaseUntil" = now() + make_interval(secs => ${leaseSeconds}), "updatedAt" = now()
+    WHERE "id" = ${importId} AND "leaseOwner" = ${owner} AND "status" = 'running'`;
+  if (held !== 1) return false;
+  await tx.$executeRaw`
+    UPDATE "LeadImportRow" r
+    SET "outcome" = o."outcome", "leadId" = o."leadId", "error" = o."error"
+    FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS o("rowNumber" int, "outcome" text, "leadId" text, "error" text)
+    WHERE r."importId" = ${importId} AND r."rowNumber" = o."rowNumber" AND r."outcome" IS NULL`;
+  return true;
 }
 
 export async function finishImport(importId: string, owner: string | null, status: "completed" | "failed", error: string | null = null): Promise<void> {

@@ -12,6 +12,7 @@ import {
   countMatchingLeads,
   findMatchingLeads,
   inTransaction,
+  lockLeadsByEmails,
   lockMatchingLeads,
   writeLeadChanges,
   type LeadEventRow,
@@ -139,6 +140,30 @@ function describe(changed: number, matched: number): string {
   return matched === 1 ? "Lead updated" : `${changed} of ${matched} leads updated`;
 }
 
+/** The planned writes of one change to the matched leads: unchanged leads without a note are skipped. */
+function planChanges(
+  ctx: ActorContext,
+  matched: readonly LeadRecord[],
+  changes: LeadChanges,
+  now: Date,
+  lossReasonId: string | null,
+): { writes: LeadUpdateWrite[]; notes: LeadNoteRow[]; events: LeadEventRow[] } {
+  const note = changes.note;
+  const writes: LeadUpdateWrite[] = [];
+  const notes: LeadNoteRow[] = [];
+  const events: LeadEventRow[] = [];
+  for (const lead of matched) {
+    const { data, diff } = planLeadUpdate(lead, changes, now);
+    const fieldsChanged = Object.keys(diff).length > 0;
+    if (!fieldsChanged && note === undefined) continue;
+    writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged, lossReasonId: data.lossReason ? lossReasonId : null });
+    const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
+    if (history.note) notes.push(history.note);
+    events.push(history.event);
+  }
+  return { writes, notes, events };
+}
+
 /**
  * Updates the leads that `match` finds in the caller's organization: the one implementation behind
  * PATCH /api/leads and the app's lead form. In one transaction it matches (locking the rows),
@@ -164,21 +189,9 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
       }
 
       const now = new Date();
-      const note = input.changes.note;
       // A loss reason that matches a managed one (case-insensitive, trimmed) links to it; other text is "Other".
       const lossReasonId = input.changes.lossReason !== undefined ? await resolveLossReasonId(ctx.organization.id, input.changes.lossReason, tx) : null;
-      const writes: LeadUpdateWrite[] = [];
-      const notes: LeadNoteRow[] = [];
-      const events: LeadEventRow[] = [];
-      for (const lead of matched) {
-        const { data, diff } = planLeadUpdate(lead, input.changes, now);
-        const fieldsChanged = Object.keys(diff).length > 0;
-        if (!fieldsChanged && note === undefined) continue;
-        writes.push({ leadId: lead.id, data, bumpVersion: fieldsChanged, lossReasonId: data.lossReason ? lossReasonId : null });
-        const history = historyRecords(ctx, lead.id, { type: "updated", diff, note, at: now });
-        if (history.note) notes.push(history.note);
-        events.push(history.event);
-      }
+      const { writes, notes, events } = planChanges(ctx, matched, input.changes, now, lossReasonId);
       const shown = matched.slice(0, REPLY_LEAD_LIMIT);
       // Webhook payloads carry every changed lead as stored; without an endpoint only the reply's leads come back.
       const notify = events.length > 0 && (await hasWebhookEndpoints(tx, ctx.organization.id));
@@ -200,6 +213,68 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
     // A bulk update of the maximum size takes seconds, not minutes.
     { timeoutMs: 120_000 },
   );
+}
+
+/** One input of updateLeadsByEmails: the row's own context (request id), a normalised e-mail and the changes. */
+export interface EmailUpdateItem {
+  ctx: ActorContext;
+  email: string;
+  changes: LeadChanges;
+}
+
+/** Per input, in order: the matched leads (changed or not), or the refusal updateLeads would have thrown (NOT_FOUND included). */
+export type EmailUpdateResult = { ok: true; leadIds: string[] } | { ok: false; error: AppError };
+
+/**
+ * updateLeads with `match: { by: "email" }` and no onMultiple, for a batch of distinct e-mails of
+ * one organization, in the caller's transaction: one query locks the matches of every e-mail, each
+ * input gets updateLeads's refusals (none found, several without bulk updates, more than
+ * `maxBulkMatches`) and its planned changes, and the changes of the inputs that passed are written
+ * with one set-based statement. A refused input writes nothing. Inputs must not share an e-mail
+ * (their order would matter): the caller runs those in successive calls.
+ */
+export async function updateLeadsByEmails(tx: StoreTx, items: readonly EmailUpdateItem[], maxBulkMatches: number): Promise<EmailUpdateResult[]> {
+  const [first] = items;
+  if (!first) return [];
+  const organization = first.ctx.organization;
+  if (items.some((item) => item.ctx.organization.id !== organization.id)) throw new Error("updateLeadsByEmails: one organization per call");
+  if (new Set(items.map((item) => item.email)).size !== items.length) throw new Error("updateLeadsByEmails: the e-mails must be distinct");
+  const policy = policyFor(first.ctx, undefined);
+  const maximum = policy.bulk ? maxBulkMatches : 1;
+  const found = await lockLeadsByEmails(tx, organization.id, items.map((item) => item.email), Math.max(maximum, 1) + 1);
+
+  const now = new Date();
+  const writes: LeadUpdateWrite[] = [];
+  const notes: LeadNoteRow[] = [];
+  const events: LeadEventRow[] = [];
+  const results: EmailUpdateResult[] = [];
+  const reasonIds = new Map<string, string | null>();
+  for (const item of items) {
+    const matched = found.get(item.email) ?? [];
+    if (matched.length === 0) {
+      results.push({ ok: false, error: new AppError("NOT_FOUND", "No lead matches the given identifier") });
+      continue;
+    }
+    if (matched.length > 1 && (!policy.bulk || matched.length > maximum)) {
+      const key: LeadMatchKey = { organizationId: organization.id, column: "emailNormalized", value: item.email };
+      const exact = matched.length > maximum ? await countMatchingLeads(tx, key) : matched.length;
+      const match: LeadMatch = { by: "email", email: item.email };
+      results.push({ ok: false, error: policy.bulk ? overMaximum(exact, maximum) : severalMatches(match, exact, organization.allowBulkUpdates) });
+      continue;
+    }
+    const text = item.changes.lossReason;
+    if (text !== undefined && !reasonIds.has(text)) reasonIds.set(text, await resolveLossReasonId(organization.id, text, tx));
+    const planned = planChanges(item.ctx, matched, item.changes, now, text !== undefined ? (reasonIds.get(text) ?? null) : null);
+    writes.push(...planned.writes);
+    notes.push(...planned.notes);
+    events.push(...planned.events);
+    results.push({ ok: true, leadIds: matched.map((lead) => lead.id) });
+  }
+  // The outbox: the batch's webhook deliveries (with every changed lead as stored), in the batch's transaction.
+  const notify = events.length > 0 && (await hasWebhookEndpoints(tx, organization.id));
+  const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds: notify ? writes.map((w) => w.leadId) : [] });
+  if (notify) await recordWebhookEvents(tx, first.ctx, { events, notes, leads: [...written.values()].map(serializeLead) });
+  return results;
 }
 
 /**

@@ -6,7 +6,11 @@ import {
   findMatchingSql,
   INSERT_HISTORY_SQL,
   INSERT_LEAD_SQL,
+  INSERT_LEADS_SQL,
+  LEAD_COLUMNS,
   insertHistoryParams,
+  insertLeadsParams,
+  LOCK_BY_EMAILS_SQL,
   lockMatchingSql,
   writeChangesParams,
   WRITE_CHANGES_SQL,
@@ -118,4 +122,34 @@ export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes
   if (!created) throw new Error("The new lead was not returned");
   await tx.$executeRawUnsafe(INSERT_HISTORY_SQL, ...insertHistoryParams(history.notes, history.events));
   return created;
+}
+
+/**
+ * Inserts many new leads with their notes and events in one set-based statement (a constant
+ * number of parameters at any size), in the caller's transaction.
+ */
+export async function insertLeads(tx: StoreTx, leads: readonly NewLeadRow[], history: { notes: readonly LeadNoteRow[]; events: readonly LeadEventRow[] }): Promise<void> {
+  if (leads.length === 0) return;
+  await tx.$executeRawUnsafe(INSERT_LEADS_SQL, ...insertLeadsParams(leads, history.notes, history.events));
+}
+
+/** The leads with these ids, as stored (in the caller's transaction). */
+export async function findLeadsByIds(tx: StoreTx, ids: readonly string[]): Promise<LeadRecord[]> {
+  if (ids.length === 0) return [];
+  const found = await tx.$queryRawUnsafe<LeadRow[]>(`SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE "id" = ANY($1::text[])`, [...ids]);
+  return found.map(leadRecordFromRow);
+}
+
+/**
+ * Locks the leads of the organization whose normalised e-mail is one of `emails`, at most
+ * `limitPerEmail` per e-mail, oldest first: lockMatchingLeads for a batch of e-mails in one query.
+ * Every e-mail is a key of the result (an empty list when nothing matches).
+ */
+export async function lockLeadsByEmails(tx: StoreTx, organizationId: string, emails: readonly string[], limitPerEmail: number): Promise<Map<string, LeadRecord[]>> {
+  const sorted = [...new Set(emails)].sort();
+  const result = new Map<string, LeadRecord[]>(sorted.map((email) => [email, []]));
+  if (sorted.length === 0) return result;
+  const found = await tx.$queryRawUnsafe<(LeadRow & { matchKey: string })[]>(LOCK_BY_EMAILS_SQL, organizationId, sorted, limitPerEmail);
+  for (const { matchKey, ...row } of found) result.get(matchKey)?.push(leadRecordFromRow(row));
+  return result;
 }

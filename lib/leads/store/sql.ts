@@ -9,7 +9,7 @@
  *
  * No database access here, and nothing server-only: this module is text and pure functions.
  */
-import type { LeadEventRow, LeadNoteRow, LeadUpdateWrite } from "./record";
+import type { LeadEventRow, LeadNoteRow, LeadUpdateWrite, NewLeadRow } from "./record";
 
 const COLUMNS = [
   "id", "name", "email", "phone", "company", "source", "status", "value", "currency", "lossReason", "lossReasonId",
@@ -179,4 +179,73 @@ export function writeChangesParams(
 /** The 20 parameters of INSERT_HISTORY_SQL. */
 export function insertHistoryParams(notes: readonly LeadNoteRow[], events: readonly LeadEventRow[]): unknown[] {
   return [...noteColumns(notes), ...eventColumns(events)];
+}
+
+/**
+ * Locks, for each normalised e-mail in $2 (sorted, so concurrent batches lock in one order), the
+ * leads of organization $1 with that e-mail, oldest first, at most $3 per e-mail: lockMatchingSql
+ * for a whole batch of e-mails in one statement. Each row carries its e-mail as "matchKey".
+ */
+export const LOCK_BY_EMAILS_SQL = `SELECT e."email" AS "matchKey", l.* FROM unnest($2::text[]) WITH ORDINALITY AS e("email", "ord")
+  CROSS JOIN LATERAL (
+    SELECT ${LEAD_COLUMNS} FROM "Lead"
+    WHERE "organizationId" = $1 AND "emailNormalized" = e."email"
+    ORDER BY "createdAt", "id" LIMIT $3 FOR UPDATE
+  ) l
+  ORDER BY e."ord", l."createdAt", l."id"`;
+
+/**
+ * Inserts many new leads ($1-$18, one array per column), their notes ($19-$25) and their events
+ * ($26-$38) in one set-based statement: INSERT_LEAD_SQL and INSERT_HISTORY_SQL for a whole batch.
+ */
+export const INSERT_LEADS_SQL = `WITH "leads" AS (
+    INSERT INTO "Lead" ("id", "organizationId", "name", "email", "emailNormalized", "phone", "phoneNormalized",
+      "company", "source", "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "version", "createdAt", "updatedAt",
+      "lossReasonId")
+    SELECT n."id", n."organizationId", n."name", n."email", n."emailNormalized", n."phone", n."phoneNormalized", n."company",
+      n."source", n."status"::"LeadStatus", n."value", n."currency", n."lossReason", n."qualifiedAt", n."wonAt", n."lostAt", 1,
+      n."createdAt", n."updatedAt", n."lossReasonId"
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::numeric[], $12::text[], $13::text[], $14::timestamp(3)[], $15::timestamp(3)[], $16::timestamp(3)[],
+      $17::timestamp(3)[], $18::timestamp(3)[], $39::text[])
+      AS n("id", "organizationId", "name", "email", "emailNormalized", "phone", "phoneNormalized", "company", "source",
+        "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "lossReasonId")
+  ), "notes" AS (
+    INSERT INTO "LeadNote" ("id", "organizationId", "leadId", "body", "authorUserId", "authorApiKeyId", "createdAt")
+    SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::timestamp(3)[])
+  )
+  INSERT INTO "LeadEvent" ("id", "organizationId", "leadId", "type", "changes", "actorType", "actorUserId",
+    "actorApiKeyId", "actorName", "source", "requestId", "noteId", "createdAt")
+  SELECT e."id", e."organizationId", e."leadId", e."type", e."changes"::jsonb, e."actorType"::"ActorType", e."actorUserId",
+    e."actorApiKeyId", e."actorName", e."source", e."requestId", e."noteId", e."createdAt"
+  FROM unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[], $33::text[],
+    $34::text[], $35::text[], $36::text[], $37::text[], $38::timestamp(3)[])
+    AS e("id", "organizationId", "leadId", "type", "changes", "actorType", "actorUserId", "actorApiKeyId", "actorName",
+      "source", "requestId", "noteId", "createdAt")`;
+
+/** The 39 parameters of INSERT_LEADS_SQL. */
+export function insertLeadsParams(leads: readonly NewLeadRow[], notes: readonly LeadNoteRow[], events: readonly LeadEventRow[]): unknown[] {
+  return [
+    leads.map((l) => l.id),
+    leads.map((l) => l.organizationId),
+    leads.map((l) => l.name),
+    leads.map((l) => l.email),
+    leads.map((l) => l.emailNormalized),
+    leads.map((l) => l.phone),
+    leads.map((l) => l.phoneNormalized),
+    leads.map((l) => l.company),
+    leads.map((l) => l.source),
+    leads.map((l) => l.data.status ?? "open"),
+    leads.map((l) => l.data.value ?? null),
+    leads.map((l) => l.currency),
+    leads.map((l) => l.data.lossReason ?? null),
+    leads.map((l) => ts(l.data.qualifiedAt)),
+    leads.map((l) => ts(l.data.wonAt)),
+    leads.map((l) => ts(l.data.lostAt)),
+    leads.map((l) => ts(l.createdAt)),
+    leads.map((l) => ts(l.createdAt)),
+    ...noteColumns(notes),
+    ...eventColumns(events),
+    leads.map((l) => (l.data.lossReason ? l.lossReasonId : null)),
+  ];
 }
