@@ -9,7 +9,7 @@ import { Field } from "@/components/ui/field";
 import { buttonDanger, buttonPrimary, buttonSecondary, cardClass, inputClass, labelClass } from "@/components/ui/styles";
 import type { LeadStatusValue } from "@/lib/leads/normalize";
 import type { WebhookEndpointDto } from "@/lib/webhooks/endpoints";
-import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "@/lib/webhooks/schemas";
+import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "@/lib/webhooks/events";
 import {
   useCreateEndpoint,
   useDeleteEndpoint,

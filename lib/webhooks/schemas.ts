@@ -8,17 +8,8 @@ import { LEAD_STATUSES } from "@/lib/leads/normalize";
  * module is safe to import from the OpenAPI builder, forms and tests.
  */
 
-export const WEBHOOK_EVENT_TYPES = ["lead.created", "lead.updated", "lead.status_changed", "lead.note_added"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-/** Sent only by "Send test event"; never subscribed to. */
-export const WEBHOOK_TEST_EVENT = "webhook.test" as const;
-
-export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
-  "lead.created": "A lead was created (API, app, import).",
-  "lead.updated": "A field of a lead changed (status, value, loss reason).",
-  "lead.status_changed": "A lead's status changed; can be limited to some statuses (e.g. only won).",
-  "lead.note_added": "A note was added to a lead.",
-};
+export { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT, type WebhookEventType } from "./events";
+import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./events";
 
 // ---- Payload --------------------------------------------------------------------------------
 
