@@ -13,6 +13,7 @@
  * Not part of `npm test`; `.ci/run` runs it after the suite. Options: --duration=<seconds>.
  * Sends traffic to 127.0.0.1 only, and every loop stops at the deadline.
  */
+import "./lib/server-side";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";

@@ -5,6 +5,7 @@
  * or CHROMIUM_PATH) and saves docs/images/dashboard.png and docs/images/pipeline.png.
  * Options: --width 1280 (viewport width), --suffix=-mobile (appended to the file names), --skip-build.
  */
+import "./lib/server-side";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
