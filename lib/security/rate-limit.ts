@@ -80,6 +80,19 @@ export class RateLimitedError extends AppError {
 }
 
 /**
+ * Is this rejection rate-limiter-flexible's "over the limit" answer? Next.js bundles the library
+ * once per server layer (route handlers, server actions), while the limiters are shared through
+ * globalThis: a limiter made by one layer rejects with a RateLimiterRes that is not an instance of
+ * the other layer's class. So the check is by shape, not by class alone.
+ */
+export function isRateLimiterRes(value: unknown): value is RateLimiterRes {
+  if (value instanceof RateLimiterRes) return true;
+  if (typeof value !== "object" || value === null || value instanceof Error) return false;
+  const res = value as Record<string, unknown>;
+  return typeof res.remainingPoints === "number" && typeof res.msBeforeNext === "number" && typeof res.consumedPoints === "number";
+}
+
+/**
  * Counts one request against `key`: the state on success, a RateLimitedError when over the limit.
  * A failing store (database down) throws its own error, answered like any database failure.
  */
@@ -87,7 +100,7 @@ export async function consume(spec: LimiterSpec, key: string, what: string): Pro
   try {
     return stateOf(spec.points, await limiterFor(spec).consume(key));
   } catch (error) {
-    if (error instanceof RateLimiterRes) {
+    if (isRateLimiterRes(error)) {
       const state = stateOf(spec.points, error);
       throw new RateLimitedError(state, `Too many requests for this ${what}: at most ${spec.points} per ${spec.durationSeconds === 60 ? "minute" : `${spec.durationSeconds} s`}. Retry in ${state.resetSeconds} s.`);
     }

@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { RateLimiterRes } from "rate-limiter-flexible";
-import { limiterFor, type LimiterSpec } from "./rate-limit";
+import { isRateLimiterRes, limiterFor, type LimiterSpec } from "./rate-limit";
 
 /**
  * Limits on failed sign-ins, counted in PostgreSQL (shared by every instance):
@@ -42,7 +41,7 @@ async function countFailure(spec: LimiterSpec, key: string): Promise<number> {
   try {
     return (await limiterFor(spec).consume(key)).consumedPoints;
   } catch (error) {
-    if (error instanceof RateLimiterRes) return error.consumedPoints;
+    if (isRateLimiterRes(error)) return error.consumedPoints;
     throw error;
   }
 }

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 /** Calls the running production build (LEADLINE_TEST_BASE_URL, set by `npm test`). */
 
 export function baseUrl(): string {
@@ -70,3 +72,22 @@ export async function signIn(email: string, password: string): Promise<string | 
 }
 
 export const patchLeads = (key: string, body: unknown) => api("PATCH", "/api/leads", { key, body });
+
+/** The id of a server action in the running build (its server-reference-manifest), by exported name. */
+export function serverActionId(exportedName: string): string {
+  const manifestPath = path.join(process.cwd(), process.env.LEADLINE_NEXT_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { node: Record<string, { exportedName: string }> };
+  const id = Object.entries(manifest.node).find(([, action]) => action.exportedName === exportedName)?.[0];
+  if (!id) throw new Error(`Server action ${exportedName} is not in ${manifestPath}`);
+  return id;
+}
+
+/** Calls a server action as the page's form does; the status and the RSC reply's text. */
+export async function callServerAction(pagePath: string, exportedName: string, args: unknown[], cookie: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${baseUrl()}${pagePath}`, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: baseUrl(), "Next-Action": serverActionId(exportedName), Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" },
+    body: JSON.stringify(args),
+  });
+  return { status: response.status, text: await response.text() };
+}
