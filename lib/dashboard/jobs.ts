@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
 import { getBoss } from "@/lib/jobs/boss";
+import { createQueue } from "@/lib/jobs/queues";
 import type { JobDefinition } from "@/lib/jobs/workers";
 import { COMPACT_QUERY } from "./queries";
 
@@ -31,7 +32,7 @@ let scheduled: Promise<void> | undefined;
 export function ensureDashboardRollupScheduled(): Promise<void> {
   scheduled ??= (async () => {
     const boss = await getBoss();
-    await boss.createQueue(DASHBOARD_ROLLUP_QUEUE, { name: DASHBOARD_ROLLUP_QUEUE, ...dashboardRollupJob.options });
+    await createQueue(boss, DASHBOARD_ROLLUP_QUEUE, dashboardRollupJob.options);
     await boss.schedule(DASHBOARD_ROLLUP_QUEUE, "* * * * *", {}, { tz: "UTC" });
   })().catch((error: unknown) => {
     scheduled = undefined;

@@ -1,5 +1,6 @@
 import "server-only";
 import { getBoss } from "@/lib/jobs/boss";
+import { createQueue } from "@/lib/jobs/queues";
 
 export const LEAD_IMPORT_QUEUE = "lead-import";
 export const LEAD_IMPORT_SWEEP_QUEUE = "lead-import-sweep";
@@ -14,8 +15,8 @@ let queuesReady: Promise<void> | undefined;
 function ensureQueues(): Promise<void> {
   queuesReady ??= (async () => {
     const boss = await getBoss();
-    await boss.createQueue(LEAD_IMPORT_QUEUE, { name: LEAD_IMPORT_QUEUE, retryLimit: 5, retryDelay: 5, expireInSeconds: 4 * 3600 });
-    await boss.createQueue(LEAD_IMPORT_SWEEP_QUEUE, { name: LEAD_IMPORT_SWEEP_QUEUE, retryLimit: 0, expireInSeconds: 120 });
+    await createQueue(boss, LEAD_IMPORT_QUEUE, { retryLimit: 5, retryDelay: 5, expireInSeconds: 4 * 3600 });
+    await createQueue(boss, LEAD_IMPORT_SWEEP_QUEUE, { retryLimit: 0, expireInSeconds: 120 });
     await boss.schedule(LEAD_IMPORT_SWEEP_QUEUE, "* * * * *");
   })().catch((error: unknown) => {
     queuesReady = undefined;

@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { dashboardRollupJob } from "@/lib/dashboard/jobs";
 import { getBoss } from "./boss";
+import { createQueue } from "./queues";
 import { leadImportJob, leadImportSweepJob } from "@/lib/imports/jobs";
 import { webhookDeliverJob, webhookSweepJob } from "@/lib/webhooks/jobs";
 
@@ -28,29 +29,11 @@ const JOB_DEFINITIONS: JobDefinition[] = [
   webhookSweepJob as JobDefinition,
 ];
 
-/**
- * pg-boss creates a queue with an INSERT and a partition of its job table: two instances that start
- * together can deadlock (40P01) or collide (23505) there. Both mean "another instance is creating
- * it": try again shortly, by which time it exists.
- */
-async function createQueue(boss: PgBoss, definition: JobDefinition): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await boss.createQueue(definition.queue, { name: definition.queue, ...definition.options });
-      return;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if ((code !== "40P01" && code !== "23505") || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 200));
-    }
-  }
-}
-
 /** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {
   const boss = await getBoss();
   for (const definition of definitions) {
-    await createQueue(boss, definition);
+    await createQueue(boss, definition.queue, definition.options);
     await boss.work(definition.queue, definition.work ?? {}, definition.handler as PgBoss.WorkHandler<object>);
   }
 }
@@ -58,6 +41,6 @@ export async function startJobWorkers(definitions: readonly JobDefinition[] = JO
 /** Creates a job kind's queue if needed and sends one job; used by services that enqueue work. */
 export async function enqueue<T extends object>(definition: JobDefinition<T>, data: T, options: PgBoss.SendOptions = {}): Promise<string | null> {
   const boss = await getBoss();
-  await createQueue(boss, definition as JobDefinition);
+  await createQueue(boss, definition.queue, definition.options);
   return boss.send(definition.queue, data, options);
 }

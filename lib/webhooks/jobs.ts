@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import type { TransactionClient } from "@/lib/db/client";
 import { getBoss } from "@/lib/jobs/boss";
+import { createQueue } from "@/lib/jobs/queues";
 // Types only: lib/jobs/workers.ts lists these jobs, so importing its values here would be circular.
 import type { JobDefinition } from "@/lib/jobs/workers";
 
@@ -74,13 +75,13 @@ export async function nudgeDeliveriesInTransaction(tx: TransactionClient, groups
 export async function nudgeDeliveries(groups: readonly DeliverJobData[], startAfter?: Date): Promise<void> {
   if (groups.length === 0) return;
   const boss = await getBoss();
-  await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...webhookDeliverJob.options });
+  await createQueue(boss, DELIVER_QUEUE, webhookDeliverJob.options);
   await boss.insert(deliverJobs(groups, startAfter));
 }
 
 /** A sweep in `seconds`, at most one per 5-second slot across all instances. */
 export async function scheduleSweep(seconds: number): Promise<void> {
   const boss = await getBoss();
-  await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, ...webhookSweepJob.options });
+  await createQueue(boss, SWEEP_QUEUE, webhookSweepJob.options);
   await boss.send(SWEEP_QUEUE, {}, { startAfter: seconds, singletonKey: "webhook-sweep", singletonSeconds: 5 });
 }
