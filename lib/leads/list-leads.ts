@@ -22,6 +22,7 @@ import {
 } from "./list-query";
 import type { ListLeadsQuery } from "./schemas";
 import { leadRecordFromRow, type LeadRow } from "./store/record";
+import { rememberedEstimate, rememberEstimate } from "./total-estimates";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
 export { EXACT_TOTAL_LIMIT } from "./list-query";
@@ -107,12 +108,21 @@ export async function* leadsInBatches(organization: OrganizationSettings, query:
 // ---------------------------------------------------------------------------------------------
 // Totals
 
-/** The number of matches, counted up to EXACT_TOTAL_LIMIT + 1 index entries; above that, the planner's estimate. */
+/**
+ * The number of matches, counted up to EXACT_TOTAL_LIMIT + 1 index entries; above that, the
+ * planner's estimate, which this process then reuses for the same filter for a minute
+ * (./total-estimates.ts) instead of counting again.
+ */
 async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const filterKey = `${where.sql}\u0000${JSON.stringify(where.values)}`;
+  const remembered = rememberedEstimate(filterKey);
+  if (remembered !== null) return { total: remembered, totalIsEstimate: true };
   const [counted] = await prisma.$queryRaw<{ n: number }[]>(boundedCountSql(where));
   const n = counted?.n ?? 0;
   if (n <= EXACT_TOTAL_LIMIT) return { total: n, totalIsEstimate: false };
-  return { total: await estimateLeads(where), totalIsEstimate: true };
+  const total = await estimateLeads(where);
+  rememberEstimate(filterKey, total);
+  return { total, totalIsEstimate: true };
 }
 
 /** The planner's row estimate for the filter (from the table's statistics), at least EXACT_TOTAL_LIMIT + 1, to two significant digits. */
