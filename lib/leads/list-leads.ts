@@ -154,9 +154,12 @@ export async function listLeads(organization: OrganizationSettings, query: ListL
   const cursorAt = (lead: LeadRecord | undefined, before: boolean) =>
     lead ? encodeCursor({ sort, key: sortKeyOf(field, lead), id: lead.id, before }) : null;
 
-  const countPromise = countLeads(where);
+  // A first page that is not full is the whole list: its length is the total, and no count runs
+  // (a rare search term then costs one index read, not two). Other pages count alongside the read.
+  const firstPage = cursor === null && offset === 0;
+  const countPromise = firstPage ? null : countLeads(where);
   // A failed page must not leave the count's rejection unhandled.
-  countPromise.catch(() => undefined);
+  countPromise?.catch(() => undefined);
 
   let rows: LeadRecord[];
   let hasMore: boolean;
@@ -182,7 +185,8 @@ export async function listLeads(organization: OrganizationSettings, query: ListL
     hasPrevious = cursor !== null || offset > 0;
   }
 
-  const { total, totalIsEstimate } = await countPromise;
+  const { total, totalIsEstimate } =
+    firstPage && !hasMore ? { total: rows.length, totalIsEstimate: false } : await (countPromise ?? countLeads(where));
   return {
     leads: rows.map(serializeLead),
     pagination: {
