@@ -1,6 +1,7 @@
 import "server-only";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, validationError } from "@/lib/errors";
 import type { LeadDiff } from "./plan-update";
 import { serializeLead, type LeadDto } from "./serialize";
@@ -72,32 +73,66 @@ function decodeHistoryCursor(raw: string): HistoryCursor {
   }
 }
 
-/** (createdAt, id) strictly before the cursor, in the form an index on (leadId, createdAt DESC, id DESC) serves as a range. */
-const olderThan = (c: HistoryCursor | null) =>
-  c ? { createdAt: { lte: c.at }, OR: [{ createdAt: { lt: c.at } }, { createdAt: c.at, id: { lt: c.id } }] } : {};
-
-const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
-
 const isNewerOrSame = (x: { createdAt: Date; id: string }, c: HistoryCursor) =>
   x.createdAt.getTime() > c.at.getTime() || (x.createdAt.getTime() === c.at.getTime() && x.id >= c.id);
+
+/** (createdAt, id) strictly before the cursor: a row comparison, read as one range of the (leadId, createdAt DESC, id DESC) index. */
+const olderThan = (alias: "n" | "e", c: HistoryCursor | null) =>
+  c ? Prisma.sql`AND (${Prisma.raw(`${alias}."createdAt"`)}, ${Prisma.raw(`${alias}."id"`)}) < (${c.at}, ${c.id})` : Prisma.empty;
+
+interface NoteHistoryRow {
+  id: string;
+  body: string;
+  authorUserId: string | null;
+  authorApiKeyId: string | null;
+  authorUserName: string | null;
+  authorApiKeyName: string | null;
+  createdAt: Date;
+}
+
+interface EventHistoryRow {
+  id: string;
+  type: string;
+  changes: unknown;
+  actorType: ActorDto["type"];
+  actorUserId: string | null;
+  actorApiKeyId: string | null;
+  actorName: string;
+  source: string;
+  requestId: string | null;
+  noteId: string | null;
+  noteBody: string | null;
+  createdAt: Date;
+}
 
 /**
  * Up to HISTORY_PAGE_SIZE notes and events older than the cursor. Each is read by index, newest first, one
  * more than a page to know whether more are left; the page then ends where the first full list ends,
- * and the other list is cut there too, so the next page continues both without a gap.
+ * and the other list is cut there too, so the next page continues both without a gap. Two queries:
+ * the notes with their authors' names, the events with the body of the note written with each
+ * (shown with the event even when the note itself falls on another page).
  */
 async function readHistory(leadId: string, cursor: HistoryCursor | null): Promise<LeadHistoryPage> {
   const take = HISTORY_PAGE_SIZE + 1;
   // By lead only (served by (leadId, createdAt DESC, id DESC)): the callers read the lead in the
   // organization at the same time and answer 404 before any of this is returned.
   const [notes, events] = await Promise.all([
-    prisma.leadNote.findMany({
-      where: { leadId, ...olderThan(cursor) },
-      orderBy: newestFirst,
-      take,
-      include: { authorUser: { select: { name: true } }, authorApiKey: { select: { name: true } } },
-    }),
-    prisma.leadEvent.findMany({ where: { leadId, ...olderThan(cursor) }, orderBy: newestFirst, take }),
+    prisma.$queryRaw<NoteHistoryRow[]>`
+      SELECT n."id", n."body", n."authorUserId", n."authorApiKeyId", u."name" AS "authorUserName", k."name" AS "authorApiKeyName", n."createdAt"
+      FROM "LeadNote" n
+      LEFT JOIN "User" u ON u."id" = n."authorUserId"
+      LEFT JOIN "ApiKey" k ON k."id" = n."authorApiKeyId"
+      WHERE n."leadId" = ${leadId} ${olderThan("n", cursor)}
+      ORDER BY n."createdAt" DESC, n."id" DESC
+      LIMIT ${take}`,
+    prisma.$queryRaw<EventHistoryRow[]>`
+      SELECT e."id", e."type", e."changes", e."actorType"::text AS "actorType", e."actorUserId", e."actorApiKeyId", e."actorName", e."source",
+        e."requestId", e."noteId", nb."body" AS "noteBody", e."createdAt"
+      FROM "LeadEvent" e
+      LEFT JOIN "LeadNote" nb ON nb."id" = e."noteId" AND nb."leadId" = e."leadId"
+      WHERE e."leadId" = ${leadId} ${olderThan("e", cursor)}
+      ORDER BY e."createdAt" DESC, e."id" DESC
+      LIMIT ${take}`,
   ]);
 
   // The oldest entry each full list can vouch for; the page ends at the newer of the two.
@@ -109,38 +144,27 @@ async function readHistory(leadId: string, cursor: HistoryCursor | null): Promis
   const keptNotes = end ? notes.filter((n) => isNewerOrSame(n, end)) : notes;
   const keptEvents = end ? events.filter((e) => isNewerOrSame(e, end)) : events;
 
-  // The note written with an event is shown with it, even when the note itself falls on another page.
-  const noteBodies = new Map(notes.map((n) => [n.id, n.body]));
-  const missing = keptEvents.map((e) => e.noteId).filter((id): id is string => id !== null && !noteBodies.has(id));
-  if (missing.length > 0) {
-    const extra = await prisma.leadNote.findMany({ where: { id: { in: missing }, leadId }, select: { id: true, body: true } });
-    for (const n of extra) noteBodies.set(n.id, n.body);
-  }
-
   return {
     notes: keptNotes.map((n) => ({
       id: n.id,
       body: n.body,
       author: n.authorUserId
-        ? { type: "user", id: n.authorUserId, name: n.authorUser?.name ?? "Deleted user" }
+        ? { type: "user", id: n.authorUserId, name: n.authorUserName ?? "Deleted user" }
         : n.authorApiKeyId
-          ? { type: "api_key", id: n.authorApiKeyId, name: n.authorApiKey?.name ?? "Deleted key" }
+          ? { type: "api_key", id: n.authorApiKeyId, name: n.authorApiKeyName ?? "Deleted key" }
           : { type: "system", id: null, name: "Leadline" },
       createdAt: n.createdAt.toISOString(),
     })),
-    events: keptEvents.map((e) => {
-      const body = e.noteId ? noteBodies.get(e.noteId) : undefined;
-      return {
-        id: e.id,
-        type: e.type,
-        changes: e.changes as LeadDiff,
-        actor: { type: e.actorType, id: e.actorUserId ?? e.actorApiKeyId, name: e.actorName },
-        source: e.source,
-        requestId: e.requestId,
-        note: e.noteId && body !== undefined ? { id: e.noteId, body } : null,
-        createdAt: e.createdAt.toISOString(),
-      };
-    }),
+    events: keptEvents.map((e) => ({
+      id: e.id,
+      type: e.type,
+      changes: e.changes as LeadDiff,
+      actor: { type: e.actorType, id: e.actorUserId ?? e.actorApiKeyId, name: e.actorName },
+      source: e.source,
+      requestId: e.requestId,
+      note: e.noteId && e.noteBody !== null ? { id: e.noteId, body: e.noteBody } : null,
+      createdAt: e.createdAt.toISOString(),
+    })),
     nextCursor: end ? encodeHistoryCursor(end) : null,
   };
 }
