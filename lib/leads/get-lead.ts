@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, validationError } from "@/lib/errors";
 import type { LeadDiff } from "./plan-update";
 import { serializeLead, type LeadDto } from "./serialize";
+import type { LeadEventRow } from "./store/record";
 
 export interface ActorDto {
   type: "user" | "api_key" | "system";
@@ -90,20 +91,8 @@ interface NoteHistoryRow {
   createdAt: Date;
 }
 
-interface EventHistoryRow {
-  id: string;
-  type: string;
-  changes: unknown;
-  actorType: ActorDto["type"];
-  actorUserId: string | null;
-  actorApiKeyId: string | null;
-  actorName: string;
-  source: string;
-  requestId: string | null;
-  noteId: string | null;
-  noteBody: string | null;
-  createdAt: Date;
-}
+/** An event row as the store defines it, with the body of the note written with it. */
+type EventHistoryRow = Omit<LeadEventRow, "organizationId" | "leadId"> & { noteBody: string | null };
 
 /**
  * Up to HISTORY_PAGE_SIZE notes and events older than the cursor. Each is read by index, newest first, one
