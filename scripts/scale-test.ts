@@ -117,7 +117,12 @@ async function send(base: string, kind: string, method: string, url: string, ini
     answers.push({ at: Date.now(), kind, status: 0, headers: new Headers(), text: "", json: null, cut: true, backend: null });
     return null;
   }
-  const text = await response.text().catch(() => "");
+  // Headers can arrive before the instance dies: a body that breaks off is a cut reply, not a success.
+  let bodyCut = false;
+  const text = await response.text().catch(() => {
+    bodyCut = true;
+    return "";
+  });
   let json: Answer["json"] = null;
   try {
     json = JSON.parse(text) as Answer["json"];
@@ -131,7 +136,7 @@ async function send(base: string, kind: string, method: string, url: string, ini
     headers: response.headers,
     text,
     json,
-    cut: response.headers.get("x-proxy-cut") === "1",
+    cut: bodyCut || response.headers.get("x-proxy-cut") === "1",
     backend: response.headers.get("x-proxy-backend"),
   };
   answers.push(answer);
@@ -153,7 +158,10 @@ async function signIn(base: string, email: string): Promise<string | null> {
     answers.push({ at: Date.now(), kind: "sign-in", status: 0, headers: new Headers(), text: "", json: null, cut: true, backend: null });
     return null;
   }
-  await base2.text().catch(() => "");
+  const bodyCut = await base2.text().then(
+    () => false,
+    () => true,
+  );
   answers.push({
     at: Date.now(),
     kind: "sign-in",
@@ -161,7 +169,7 @@ async function signIn(base: string, email: string): Promise<string | null> {
     headers: base2.headers,
     text: "",
     json: null,
-    cut: base2.headers.get("x-proxy-cut") === "1",
+    cut: bodyCut || base2.headers.get("x-proxy-cut") === "1",
     backend: base2.headers.get("x-proxy-backend"),
   });
   const session = base2.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
@@ -293,7 +301,7 @@ async function main(): Promise<number> {
         const leadId = singleLeads[n++ % singleLeads.length]!;
         const note = `scale note ${randomUUID()}`;
         const answer = await send(base, "patch", "PATCH", "/api/leads", { headers: apiHeaders, body: JSON.stringify({ id: leadId, note, value: String(n) }) });
-        if (answer && answer.status >= 200 && answer.status < 300) patches.push({ requestId: answer.json?.meta?.requestId ?? "", leadId, note });
+        if (answer && !answer.cut && answer.status >= 200 && answer.status < 300) patches.push({ requestId: answer.json?.meta?.requestId ?? "", leadId, note });
       }
     };
     const bulkWorker = async () => {
