@@ -1,59 +1,17 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { ApiError, apiRequest } from "@/components/api-client";
 import { LocalTime } from "@/components/local-time";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
+import { OneTimeSecret } from "./one-time-secret";
 import { buttonDanger, buttonPrimary, buttonSecondary, cardClass, inputClass } from "@/components/ui/styles";
 import type { ApiKeyDto } from "@/lib/api-keys/api-keys";
 
 const QUERY_KEY = ["settings", "api-keys"] as const;
-
-function NewKeyPanel({ name, apiKey, onDone }: { name: string; apiKey: string; onDone: () => void }) {
-  const inputId = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(apiKey);
-      toast.success("Key copied to the clipboard");
-    } catch {
-      inputRef.current?.select();
-      toast.error("Could not copy automatically: the key is selected, press Ctrl+C");
-    }
-  }
-  return (
-    <div role="region" aria-labelledby={`${inputId}-title`} className="rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="new-api-key">
-      <h3 id={`${inputId}-title`} className="font-semibold text-amber-950">
-        API key “{name}” created
-      </h3>
-      <p className="mt-1 text-sm text-amber-950">
-        <strong>Copy it now: it will not be shown again.</strong> Leadline keeps only a hash of it.
-      </p>
-      <label htmlFor={inputId} className="sr-only">
-        New API key
-      </label>
-      <div className="mt-3 flex flex-wrap gap-2">
-        <input
-          ref={inputRef}
-          id={inputId}
-          readOnly
-          value={apiKey}
-          onFocus={(e) => e.target.select()}
-          className={`${inputClass()} min-w-0 flex-1 font-mono`}
-        />
-        <button type="button" className={buttonPrimary} onClick={() => void copy()}>
-          Copy key
-        </button>
-        <button type="button" className={buttonSecondary} onClick={onDone}>
-          Done
-        </button>
-      </div>
-    </div>
-  );
-}
 
 /** Lists the organization's keys; creates one (shown once, with a copy button) and revokes one after a confirmation. */
 export function ApiKeysManager({ initial }: { initial: ApiKeyDto[] }) {
@@ -118,7 +76,11 @@ export function ApiKeysManager({ initial }: { initial: ApiKeyDto[] }) {
             {create.isPending ? "Creating…" : "Create key"}
           </button>
         </form>
-        {created ? <NewKeyPanel name={created.name} apiKey={created.key} onDone={() => setCreated(null)} /> : null}
+        {created ? (
+          <OneTimeSecret title={`API key “${created.name}” created`} label="New API key" noun="key" value={created.key} onDone={() => setCreated(null)} testId="new-api-key">
+            <strong>Copy it now: it will not be shown again.</strong> Leadline keeps only a hash of it.
+          </OneTimeSecret>
+        ) : null}
       </section>
 
       <section aria-labelledby={`${nameId}-list`} className={cardClass}>

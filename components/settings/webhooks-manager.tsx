@@ -1,11 +1,12 @@
 "use client";
 
-import { useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { ApiError } from "@/components/api-client";
 import { LocalTime } from "@/components/local-time";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
+import { OneTimeSecret } from "./one-time-secret";
 import { buttonDanger, buttonPrimary, buttonSecondary, cardClass, inputClass, labelClass } from "@/components/ui/styles";
 import type { LeadStatusValue } from "@/lib/leads/normalize";
 import type { WebhookEndpointDto } from "@/lib/webhooks/endpoints";
@@ -22,34 +23,6 @@ import {
 } from "./use-webhooks";
 
 const STATUSES: LeadStatusValue[] = ["open", "qualified", "won", "lost"];
-
-function SecretPanel({ title, secret, onDone }: { title: string; secret: string; onDone: () => void }) {
-  const inputId = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      toast.success("Secret copied to the clipboard");
-    } catch {
-      inputRef.current?.select();
-      toast.error("Could not copy automatically: the secret is selected, press Ctrl+C");
-    }
-  }
-  return (
-    <div role="region" aria-labelledby={`${inputId}-title`} className="rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="webhook-secret">
-      <h3 id={`${inputId}-title`} className="font-semibold text-amber-950">{title}</h3>
-      <p className="mt-1 text-sm text-amber-950">
-        <strong>Copy the signing secret now: it will not be shown again.</strong> Verify each delivery&apos;s Leadline-Signature with it (see docs/webhooks.md).
-      </p>
-      <label htmlFor={inputId} className="sr-only">Signing secret</label>
-      <div className="mt-3 flex flex-wrap gap-2">
-        <input ref={inputRef} id={inputId} readOnly value={secret} onFocus={(e) => e.target.select()} className={`${inputClass()} min-w-0 flex-1 font-mono`} />
-        <button type="button" className={buttonPrimary} onClick={() => void copy()}>Copy secret</button>
-        <button type="button" className={buttonSecondary} onClick={onDone}>Done</button>
-      </div>
-    </div>
-  );
-}
 
 function AddEndpointForm({ onCreated }: { onCreated: (secret: string, url: string) => void }) {
   const id = useId();
@@ -297,7 +270,11 @@ export function WebhooksManager({ initial }: { initial: WebhookEndpointDto[] }) 
         <h2 id={`${headingId}-add`} className="text-base font-semibold text-slate-900">Add a webhook endpoint</h2>
         <p className="text-sm text-slate-700">Leadline POSTs signed JSON to the endpoint when a lead changes, retries for 24 hours, and keeps each lead&apos;s events in order.</p>
         <AddEndpointForm onCreated={(s, url) => setSecret({ title: `Endpoint ${url} added`, secret: s })} />
-        {secret ? <SecretPanel title={secret.title} secret={secret.secret} onDone={() => setSecret(null)} /> : null}
+        {secret ? (
+          <OneTimeSecret title={secret.title} label="Signing secret" noun="secret" value={secret.secret} onDone={() => setSecret(null)} testId="webhook-secret">
+            <strong>Copy the signing secret now: it will not be shown again.</strong> Verify each delivery&apos;s Leadline-Signature with it (see docs/webhooks.md).
+          </OneTimeSecret>
+        ) : null}
       </section>
 
       <section aria-labelledby={`${headingId}-list`} className={cardClass}>
