@@ -71,19 +71,13 @@ interface ListFixtures {
   heavyLeadId: string;
 }
 
-async function startBaseline(databaseUrl: string, poolSize: number): Promise<Server> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("scripts", "bench", "baseline-server.ts"), "--port", String(port), "--database-url", databaseUrl, "--pool", String(poolSize)],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
+/** Waits until a server child process answers its health URL; the Server that stops it with SIGTERM. */
+async function serverProcess(name: Server["name"], child: ChildProcess, url: string, timeoutMs: number): Promise<Server> {
   let exited = false;
   child.on("exit", () => (exited = true));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health`, 30_000, () => !exited);
+  await waitForHttp(`${url}/health`, timeoutMs, () => !exited);
   return {
-    name: "baseline",
+    name,
     url,
     pid: child.pid ?? -1,
     stop: () =>
@@ -93,6 +87,16 @@ async function startBaseline(databaseUrl: string, poolSize: number): Promise<Ser
         child.kill("SIGTERM");
       }),
   };
+}
+
+async function startBaseline(databaseUrl: string, poolSize: number): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("scripts", "bench", "baseline-server.ts"), "--port", String(port), "--database-url", databaseUrl, "--pool", String(poolSize)],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  return serverProcess("baseline", child, `http://127.0.0.1:${port}`, 30_000);
 }
 
 const FLOOR_DIR = path.join("scripts", "bench", "floor");
@@ -117,7 +121,7 @@ function buildFloor(): void {
 /** The framework floor: a bare Next.js route handler app (production build) running the raw baseline's PATCH SQL through pg. */
 async function startFloor(databaseUrl: string, poolSize: number): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const child = spawn(
     process.execPath,
     [path.join("node_modules", "next", "dist", "bin", "next"), "start", FLOOR_DIR, "-p", String(port), "-H", "127.0.0.1"],
     {
@@ -125,21 +129,7 @@ async function startFloor(databaseUrl: string, poolSize: number): Promise<Server
       env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FLOOR_DATABASE_URL: databaseUrl, FLOOR_DB_POOL_SIZE: String(poolSize) },
     },
   );
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health`, 60_000, () => !exited);
-  return {
-    name: "floor",
-    url,
-    pid: child.pid ?? -1,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  return serverProcess("floor", child, `http://127.0.0.1:${port}`, 60_000);
 }
 
 /** Up to `limit` leads in random order whose e-mail is theirs alone, so a PATCH by e-mail or phone matches one lead. */
