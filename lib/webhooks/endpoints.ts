@@ -1,4 +1,4 @@
-import type { LeadStatus, WebhookDeliveryStatus } from "@/lib/generated/prisma/client";
+import type { LeadStatus, WebhookDelivery, WebhookDeliveryStatus } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -202,22 +202,13 @@ export async function sendTestEvent(organizationId: string, id: string, actor: A
   return deliveryDto(row);
 }
 
-function deliveryDto(row: {
-  id: string;
-  eventId: string;
-  eventType: string;
-  leadId: string | null;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  responseStatus: number | null;
-  responseTimeMs: number | null;
-  responseBody: string | null;
-  error: string | null;
-  lastAttemptAt: Date | null;
-  nextAttemptAt: Date;
-  deliveredAt: Date | null;
-  createdAt: Date;
-}): WebhookDeliveryDto {
+/** The delivery columns the log shows. */
+type DeliveryLogRow = Pick<
+  WebhookDelivery,
+  "id" | "eventId" | "eventType" | "leadId" | "status" | "attempts" | "responseStatus" | "responseTimeMs" | "responseBody" | "error" | "lastAttemptAt" | "nextAttemptAt" | "deliveredAt" | "createdAt"
+>;
+
+function deliveryDto(row: DeliveryLogRow): WebhookDeliveryDto {
   return {
     id: row.id,
     eventId: row.eventId,
