@@ -10,6 +10,7 @@ import { getDashboard } from "@/lib/dashboard/dashboard";
 import { ensureDashboardRollupScheduled } from "@/lib/dashboard/jobs";
 import { parsePeriod, PERIOD_LABELS, PERIODS } from "@/lib/dashboard/queries";
 import { OTHER_LOSS_REASON } from "@/lib/loss-reasons/schemas";
+import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -51,31 +52,33 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Dashboard</h1>
-          <p className="mt-1 text-sm text-slate-600">
+      <PageHeader
+        title="Dashboard"
+        description={
+          <>
             {user.organization.name} · figures as of <LocalTime iso={data.asOf} />
-          </p>
-        </div>
-        <nav aria-label="Period">
-          <ul className="flex flex-wrap gap-1 rounded-lg border border-slate-200 bg-white p-1 shadow-sm">
-            {PERIODS.map((p) => (
-              <li key={p}>
-                <Link
-                  href={`/dashboard?period=${p}` as Route}
-                  aria-current={p === period ? "page" : undefined}
-                  className={`inline-block rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
-                    p === period ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"
-                  }`}
-                >
-                  {PERIOD_LABELS[p]}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </div>
+          </>
+        }
+        actions={
+          <nav aria-label="Period">
+            <ul className="flex flex-wrap gap-1 rounded-lg border border-slate-200 bg-white p-1 shadow-sm">
+              {PERIODS.map((p) => (
+                <li key={p}>
+                  <Link
+                    href={`/dashboard?period=${p}` as Route}
+                    aria-current={p === period ? "page" : undefined}
+                    className={`inline-block rounded-md px-3 py-1.5 text-sm font-medium ${focusRing} ${
+                      p === period ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"
+                    }`}
+                  >
+                    {PERIOD_LABELS[p]}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        }
+      />
 
       <section aria-labelledby="figures-heading">
         <h2 id="figures-heading" className="sr-only">

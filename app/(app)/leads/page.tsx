@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { listLeads } from "@/lib/leads/list-leads";
 import { listLeadsQuerySchema } from "@/lib/leads/schemas";
 import { parseWith } from "@/lib/validation";
+import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Leads" };
 
@@ -35,20 +36,20 @@ export default async function LeadsPage({ searchParams }: PageProps<"/leads">) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Leads</h1>
-          <p className="mt-1 text-sm text-slate-600">Search, filter and open a lead to update it.</p>
-        </div>
-        <div className="flex gap-3">
-          <Link href="/leads/import" className={buttonSecondary}>
-            Import CSV
-          </Link>
-          <Link href="/leads/new" className={buttonPrimary}>
-            New lead
-          </Link>
-        </div>
-      </div>
+      <PageHeader
+        title="Leads"
+        description="Search, filter and open a lead to update it."
+        actions={
+          <div className="flex gap-3">
+            <Link href="/leads/import" className={buttonSecondary}>
+              Import CSV
+            </Link>
+            <Link href="/leads/new" className={buttonPrimary}>
+              New lead
+            </Link>
+          </div>
+        }
+      />
       {/* No Suspense boundary: the page is rendered per request (it reads the session), so the list's
           URL state is there on the server and the first paint is the list itself, never a skeleton. */}
       <HydrationBoundary state={dehydrate(queryClient)}>

@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import { listLossReasons } from "@/lib/loss-reasons/loss-reasons";
 import { getPipelineBoard } from "@/lib/pipeline/pipeline";
 import { pipelineQuerySchema } from "@/lib/pipeline/schemas";
+import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Pipeline" };
 
@@ -19,10 +20,7 @@ export default async function PipelinePage({ searchParams }: PageProps<"/pipelin
   ]);
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Pipeline</h1>
-        <p className="mt-1 text-sm text-slate-600">Every lead of {user.organization.name} by stage, with what each stage is worth.</p>
-      </div>
+      <PageHeader title="Pipeline" description={`Every lead of ${user.organization.name} by stage, with what each stage is worth.`} />
       <PipelineBoardView initial={board} initialFilters={filters} lossReasons={reasons.map(({ id, name }) => ({ id, name }))} />
     </div>
   );

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { formatMoney } from "@/components/format";
@@ -8,6 +7,7 @@ import { LeadForm } from "@/components/leads/lead-form";
 import { LeadTimeline } from "@/components/leads/lead-timeline";
 import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
+import { Breadcrumbs } from "@/components/ui/page-header";
 import { cardClass, linkClass } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
@@ -45,11 +45,7 @@ export default async function LeadPage({ params, searchParams }: PageProps<"/lea
   return (
     <div className="space-y-6">
       {created ? <CreatedToast /> : null}
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/leads" className={linkClass}>
-          ← All leads
-        </Link>
-      </nav>
+      <Breadcrumbs links={[{ href: "/leads", label: "← All leads" }]} />
 
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div>

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { NewLeadForm } from "@/components/leads/new-lead-form";
-import { cardClass, linkClass } from "@/components/ui/styles";
+import { cardClass } from "@/components/ui/styles";
 import { requireUser } from "@/lib/auth/session";
+import { Breadcrumbs, PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "New lead" };
 
@@ -10,15 +10,8 @@ export default async function NewLeadPage() {
   const user = await requireUser();
   return (
     <div className="mx-auto max-w-2xl space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/leads" className={linkClass}>
-          ← All leads
-        </Link>
-      </nav>
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">New lead</h1>
-        <p className="mt-1 text-sm text-slate-600">Give at least a name, an e-mail address or a phone number.</p>
-      </div>
+      <Breadcrumbs links={[{ href: "/leads", label: "← All leads" }]} />
+      <PageHeader title="New lead" description="Give at least a name, an e-mail address or a phone number." />
       <div className={`${cardClass} p-6`}>
         <NewLeadForm currency={user.organization.currency} />
       </div>
