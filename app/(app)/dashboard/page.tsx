@@ -34,6 +34,34 @@ function ChartCard({ id, title, summary, children, table }: { id: string; title:
   );
 }
 
+/** The data behind a chart, as a table for screen readers: the first cell of each row names it. */
+function ChartTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: { key: string; cells: (string | number)[] }[] }) {
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(({ key, cells: [name, ...values] }) => (
+          <tr key={key}>
+            <th scope="row">{name}</th>
+            {values.map((value, i) => (
+              <td key={i}>{value}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Empty({ children }: { children: React.ReactNode }) {
   return <p className="rounded-md border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-600">{children}</p>;
 }
@@ -120,29 +148,11 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
                 : `${data.periodLabel}: ${created} created, ${data.won.count} won, ${data.lost.count} lost.`
             }
             table={
-              <table>
-                <caption>Leads created, won and lost per week, {data.periodLabel.toLowerCase()}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Week of</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Won</th>
-                    <th scope="col">Lost</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.weeks
-                    .filter((w) => w.created + w.won + w.lost > 0)
-                    .map((w) => (
-                      <tr key={w.week}>
-                        <th scope="row">{weekLabel(w.week)}</th>
-                        <td>{w.created}</td>
-                        <td>{w.won}</td>
-                        <td>{w.lost}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
+              <ChartTable
+                caption={`Leads created, won and lost per week, ${data.periodLabel.toLowerCase()}`}
+                columns={["Week of", "Created", "Won", "Lost"]}
+                rows={data.weeks.filter((w) => w.created + w.won + w.lost > 0).map((w) => ({ key: w.week, cells: [weekLabel(w.week), w.created, w.won, w.lost] }))}
+              />
             }
           >
             {created + closed === 0 ? <Empty>Nothing happened in this period: no chart to draw. Try a longer period.</Empty> : <WeeklyChart weeks={data.weeks} />}
@@ -161,23 +171,11 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
                   .join(", ")
           }
           table={
-            <table>
-              <caption>Lost leads by loss reason, {data.periodLabel.toLowerCase()}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Lost leads</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.lossReasons.map((r) => (
-                  <tr key={r.id ?? "other"}>
-                    <th scope="row">{r.name}</th>
-                    <td>{r.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ChartTable
+              caption={`Lost leads by loss reason, ${data.periodLabel.toLowerCase()}`}
+              columns={["Reason", "Lost leads"]}
+              rows={data.lossReasons.map((r) => ({ key: r.id ?? "other", cells: [r.name, r.count] }))}
+            />
           }
         >
           {lossTotal === 0 ? <Empty>No lost leads in this period.</Empty> : <CategoryBarChart data={data.lossReasons} otherName={OTHER_LOSS_REASON} />}
@@ -188,23 +186,11 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
           title="Where new leads came from"
           summary={created === 0 ? "No leads were created in this period." : data.sources.map((s) => `${s.source}: ${s.count}`).join(", ")}
           table={
-            <table>
-              <caption>Leads created by source, {data.periodLabel.toLowerCase()}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Leads created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.sources.map((s) => (
-                  <tr key={s.source}>
-                    <th scope="row">{s.source}</th>
-                    <td>{s.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ChartTable
+              caption={`Leads created by source, ${data.periodLabel.toLowerCase()}`}
+              columns={["Source", "Leads created"]}
+              rows={data.sources.map((s) => ({ key: s.source, cells: [s.source, s.count] }))}
+            />
           }
         >
           {created === 0 ? <Empty>No new leads in this period.</Empty> : <CategoryBarChart data={data.sources.map((s) => ({ name: s.source, count: s.count }))} />}
