@@ -7,6 +7,7 @@
  *   npm run bench -- --leads 1000000         # the figures the targets are stated for
  *   npm run bench -- --duration 3 --warmup 1 # while developing
  *   npm run bench -- --case signin-load      # GET p50 idle vs under 10 wrong-password loops
+ *   npm run bench -- --case webhooks         # PATCH by id without vs with one webhook endpoint
  */
 import "./lib/server-side";
 import { parseBenchOptions, USAGE } from "./bench/options";
@@ -37,8 +38,8 @@ async function main(): Promise<number> {
     await runSignInLoad(options);
     return 0;
   }
-  const { runBench } = await import("./bench/run");
-  await runBench(options);
+  const { runBench, runWebhookBench } = await import("./bench/run");
+  await (options.case === "webhooks" ? runWebhookBench(options) : runBench(options));
   return 0;
 }
 

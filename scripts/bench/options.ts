@@ -7,8 +7,8 @@ export interface BenchOptions {
   connections: number;
   /** Size at which the PATCH by e-mail reference p50 is measured when leads is larger. */
   referenceLeads: number;
-  /** A single special case instead of the table: "signin-load" (GET /api/leads p50 idle vs under wrong-password loops). */
-  case?: "signin-load";
+  /** A single case instead of the table: "signin-load" (GET /api/leads p50 idle vs under wrong-password loops), "webhooks" (PATCH with and without an endpoint). */
+  case?: "signin-load" | "webhooks";
 }
 
 export const USAGE = `Usage: npm run bench -- [--leads 10000] [--duration 15] [--warmup 3] [--connections 32]
@@ -16,7 +16,8 @@ export const USAGE = `Usage: npm run bench -- [--leads 10000] [--duration 15] [-
   --duration     seconds of load per case and server, after the warm-up (default 15)
   --warmup       seconds of warm-up load before each measured run (default 3)
   --connections  concurrent connections of autocannon (default 32)
-  --case signin-load  GET /api/leads p50 idle, then with 10 concurrent wrong-password sign-in loops`;
+  --case signin-load  GET /api/leads p50 idle, then with 10 concurrent wrong-password sign-in loops
+  --case webhooks     PATCH by id without, then with one webhook endpoint subscribed to everything`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -46,7 +47,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | "help" {
     referenceLeads: 10_000,
   };
   if (values.case !== undefined) {
-    if (values.case !== "signin-load") throw new Error(`--case must be signin-load, got "${values.case}"\n${USAGE}`);
+    if (values.case !== "signin-load" && values.case !== "webhooks") throw new Error(`--case must be signin-load or webhooks, got "${values.case}"\n${USAGE}`);
     options.case = values.case;
   }
   if (options.leads < 100) throw new Error(`--leads must be at least 100\n${USAGE}`);

@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import readline from "node:readline";
+
+/**
+ * The bench's webhook receiver: a node:http server in a process of its own (an integrator's server
+ * is not in the load generator's event loop), answering 204 to every POST. Prints its port on stdout.
+ */
+const RECEIVER = `
+const http = require("node:http");
+const server = http.createServer((req, res) => { req.resume(); req.on("end", () => res.writeHead(204).end()); });
+server.keepAliveTimeout = 30000;
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+`;
+
+export interface Receiver {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const child = spawn(process.execPath, ["-e", RECEIVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const port = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`the webhook receiver exited (${code})`)));
+  });
+  lines.close();
+  return {
+    url: `http://127.0.0.1:${port.trim()}/hook`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
