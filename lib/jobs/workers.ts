@@ -3,6 +3,7 @@ import { dashboardRollupJob } from "@/lib/dashboard/jobs";
 import { getBoss } from "./boss";
 import { createQueue } from "./queues";
 import { leadImportJob, leadImportSweepJob } from "@/lib/imports/jobs";
+import { enableLocalDispatch } from "@/lib/webhooks/dispatch";
 import { webhookDeliverJob, webhookSweepJob } from "@/lib/webhooks/jobs";
 
 /**
@@ -13,6 +14,8 @@ export interface JobDefinition<T extends object = object> {
   queue: string;
   options?: Omit<PgBoss.Queue, "name">;
   work?: PgBoss.WorkOptions;
+  /** A schedule (pg-boss cron, one job per tick across all instances), if the job also runs periodically. */
+  cron?: string;
   handler: (jobs: PgBoss.Job<T>[]) => Promise<void>;
 }
 
@@ -29,13 +32,18 @@ const JOB_DEFINITIONS: JobDefinition[] = [
   webhookSweepJob as JobDefinition,
 ];
 
-/** Creates the queues (idempotent) and starts this instance's workers for every job kind. */
+/**
+ * Creates the queues (idempotent), their schedules, and starts this instance's workers for every
+ * job kind. An instance with workers also sends its own changes' webhook deliveries at once.
+ */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {
   const boss = await getBoss();
   for (const definition of definitions) {
     await createQueue(boss, definition.queue, definition.options);
+    if (definition.cron) await boss.schedule(definition.queue, definition.cron);
     await boss.work(definition.queue, definition.work ?? {}, definition.handler as PgBoss.WorkHandler<object>);
   }
+  if (definitions.includes(webhookDeliverJob as JobDefinition)) enableLocalDispatch();
 }
 
 /** Creates a job kind's queue if needed and sends one job; used by services that enqueue work. */

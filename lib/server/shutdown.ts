@@ -2,6 +2,7 @@ import { disconnectPrisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { stopBoss } from "@/lib/jobs/boss";
 import { logger } from "@/lib/log";
+import { stopLocalDispatch } from "@/lib/webhooks/dispatch";
 
 /**
  * Graceful shutdown of a `next start` (or standalone server.js) process on SIGTERM.
@@ -9,7 +10,8 @@ import { logger } from "@/lib/log";
  * Next.js itself handles SIGTERM (next/dist/server/lib/start-server.js): it closes the HTTP
  * server, so no new connection is accepted, waits for the requests in flight, then calls
  * process.exit(143). It has no time limit and knows nothing of our job worker or pools. This adds:
- * - the job worker stops fetching at once and its running jobs finish (pg-boss graceful stop);
+ * - the job worker stops fetching at once and its running jobs finish (pg-boss graceful stop), as
+ *   does the batch of webhook deliveries being sent (lib/webhooks/dispatch.ts);
  * - Next's final process.exit is held back until the worker is drained and the database pools
  *   are closed, so no job or connection is cut mid-way;
  * - after LEADLINE_SHUTDOWN_TIMEOUT_MS the process exits anyway, whatever is still running.
@@ -47,7 +49,8 @@ export function installGracefulShutdown(): void {
   process.once("SIGTERM", () => {
     current.shuttingDown = true;
     logger.info({ timeoutMs }, "SIGTERM: refusing new connections, finishing requests in flight");
-    draining = stopBoss(timeoutMs);
+    // The webhook groups waiting in this process become jobs before pg-boss stops.
+    draining = stopLocalDispatch().then(() => stopBoss(timeoutMs));
     const deadline = setTimeout(() => {
       logger.warn({ timeoutMs }, "Shutdown timeout reached: exiting with work still in flight");
       exit(143);

@@ -6,10 +6,10 @@ import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from "./send";
 import { signatureHeader } from "./signing";
 
 /**
- * Sending the outbox: claim the oldest pending delivery of a group (lease), POST it signed, record
- * the attempt, then the next one; on failure schedule a retry with backoff and stop the group
- * there (later events of the lead wait: per-lead order). The store of WebhookDelivery's send
- * state; the admin side (log, replay) is in ./endpoints.
+ * Sending the outbox: claim the oldest pending deliveries of a group (lease), POST them signed in
+ * order, record the attempts; on failure schedule a retry with backoff and stop the group there
+ * (later events of the lead wait: per-lead order). Many groups are claimed, sent and recorded
+ * together. The store of WebhookDelivery's send state; the admin side (log, replay) is in ./endpoints.
  */
 
 const NOW = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
@@ -18,8 +18,12 @@ const LEASE_MS = DELIVERY_TIMEOUT_MS + 5_000;
 export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DISABLE_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
 const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
-/** Deliveries one job sends before handing the group to a fresh job. */
+/** Rounds one job sends before handing its groups to a fresh job. */
 const PER_JOB = 25;
+/** Deliveries of one group claimed together (sent in order by one sender). */
+const RUN = 10;
+/** No attempt of a run starts later than this after the claim: with the 10 s timeout, the run ends within the lease. */
+const FOLLOW_FOR_MS = LEASE_MS - DELIVERY_TIMEOUT_MS - 3_000;
 
 /** When to try again after `attempts` failed attempts, or null when the 24-hour window is over. */
 export function nextAttemptAt(attempts: number, createdAt: Date, now: Date, baseMs = env.LEADLINE_WEBHOOK_RETRY_BASE_MS, random = Math.random): Date | null {
@@ -44,19 +48,55 @@ interface Claimed {
   previousSecretExpiresAt: Date | null;
 }
 
-async function claimHead(group: DeliverJobData): Promise<Claimed | null> {
-  const rows = await prisma.$queryRaw<Claimed[]>`
-    UPDATE "WebhookDelivery" d SET "lockedUntil" = ${NOW} + ${`${LEASE_MS} milliseconds`}::interval,
-      "attempts" = d."attempts" + 1, "lastAttemptAt" = ${NOW}
-    FROM "WebhookEndpoint" e
-    WHERE d."id" = (SELECT h."id" FROM "WebhookDelivery" h
-        WHERE h."endpointId" = ${group.endpointId} AND h."orderKey" = ${group.orderKey} AND h."status" = 'pending'
-        ORDER BY h."seq" LIMIT 1)
-      AND e."id" = d."endpointId" AND e."enabled"
-      AND d."nextAttemptAt" <= ${NOW} AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${NOW})
-    RETURNING d."id", d."endpointId", d."orderKey", d."eventId", d."eventType", d."payload", d."attempts", d."createdAt",
-      e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt"`;
-  return rows[0] ?? null;
+const LEASE = Prisma.sql`${NOW} + ${`${LEASE_MS} milliseconds`}::interval`;
+const DUE_AND_FREE = (alias: string) =>
+  Prisma.sql`${Prisma.raw(alias)}."nextAttemptAt" <= ${NOW} AND (${Prisma.raw(alias)}."lockedUntil" IS NULL OR ${Prisma.raw(alias)}."lockedUntil" < ${NOW})`;
+const CLAIMED_COLUMNS = Prisma.sql`d."id", d."endpointId", d."orderKey", d."seq", d."eventId", d."eventType", d."payload", d."attempts", d."createdAt",
+  e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt"`;
+
+/**
+ * Claims, in one statement, the run of each group that can be sent now: its oldest pending
+ * delivery (the head) when it is due, not leased by another sender, and its endpoint enabled; and
+ * with it up to RUN - 1 of the group's next pending deliveries, up to the first that is not due
+ * or is leased. Followers are claimed only with their head (the second UPDATE reads the first's
+ * RETURNING): two senders racing for a group both aim at the same head, PostgreSQL re-checks its
+ * lease after the row lock, and the loser claims nothing of that group.
+ */
+async function claimRuns(groups: readonly DeliverJobData[]): Promise<Claimed[]> {
+  if (groups.length === 0) return [];
+  const rows = await prisma.$queryRaw<(Claimed & { seq: bigint })[]>`
+    WITH "heads" AS (
+      UPDATE "WebhookDelivery" d SET "lockedUntil" = ${LEASE}, "attempts" = d."attempts" + 1, "lastAttemptAt" = ${NOW}
+      FROM "WebhookEndpoint" e,
+        (SELECT (SELECT h."id" FROM "WebhookDelivery" h
+            WHERE h."endpointId" = g."endpointId" AND h."orderKey" = g."orderKey" AND h."status" = 'pending'
+            ORDER BY h."seq" LIMIT 1) AS "id"
+          FROM unnest(${groups.map((g) => g.endpointId)}::text[], ${groups.map((g) => g.orderKey)}::text[]) AS g("endpointId", "orderKey")) c
+      WHERE d."id" = c."id" AND e."id" = d."endpointId" AND e."enabled" AND ${DUE_AND_FREE("d")}
+      RETURNING ${CLAIMED_COLUMNS}
+    ), "followers" AS (
+      UPDATE "WebhookDelivery" d SET "lockedUntil" = ${LEASE}, "attempts" = d."attempts" + 1, "lastAttemptAt" = ${NOW}
+      FROM "WebhookEndpoint" e,
+        (SELECT f."id" FROM "heads" CROSS JOIN LATERAL (
+            SELECT x."id", bool_and(${DUE_AND_FREE("x")}) OVER (ORDER BY x."seq") AS "sendable"
+            FROM "WebhookDelivery" x
+            WHERE x."endpointId" = "heads"."endpointId" AND x."orderKey" = "heads"."orderKey" AND x."status" = 'pending' AND x."seq" > "heads"."seq"
+            ORDER BY x."seq" LIMIT ${RUN - 1}) f
+          WHERE f."sendable") r
+      WHERE d."id" = r."id" AND e."id" = d."endpointId" AND ${DUE_AND_FREE("d")}
+      RETURNING ${CLAIMED_COLUMNS}
+    )
+    SELECT * FROM "heads" UNION ALL SELECT * FROM "followers"`;
+  return rows.sort((x, y) => (x.seq < y.seq ? -1 : x.seq > y.seq ? 1 : 0));
+}
+
+/** Gives back claimed deliveries that were not attempted (their group stopped at a failure, or ran out of time). */
+async function release(unsent: readonly Claimed[]): Promise<void> {
+  if (unsent.length === 0) return;
+  await prisma.$executeRaw`
+    UPDATE "WebhookDelivery" SET "lockedUntil" = NULL, "attempts" = "attempts" - 1,
+      "lastAttemptAt" = CASE WHEN "attempts" = 1 THEN NULL ELSE "lastAttemptAt" END
+    WHERE "id" = ANY(${unsent.map((d) => d.id)}::text[]) AND "status" = 'pending'`;
 }
 
 const LEAD_KEYS = ["id", "name", "email", "phone", "company", "source", "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"];
@@ -91,32 +131,36 @@ async function attempt(delivery: Claimed): Promise<AttemptResult> {
   );
 }
 
-/** Records an attempt; returns when to retry (null: delivered or given up). */
-async function record(delivery: Claimed, result: AttemptResult): Promise<Date | null> {
+const cleanBody = (body: string | null) => (body === null ? null : body.replace(/\u0000/g, ""));
+
+/** Records successful attempts, in one statement; the endpoints' failure runs (if any) end. */
+async function recordDelivered(sent: readonly { delivery: Claimed; result: AttemptResult }[]): Promise<void> {
+  if (sent.length === 0) return;
+  await prisma.$executeRaw`
+    WITH "done" AS (
+      UPDATE "WebhookDelivery" d SET "status" = 'delivered', "lockedUntil" = NULL, "responseStatus" = r."status",
+        "responseTimeMs" = r."timeMs", "responseBody" = r."body", "error" = NULL, "deliveredAt" = ${NOW}
+      FROM unnest(${sent.map((s) => s.delivery.id)}::text[], ${sent.map((s) => s.result.status)}::int[],
+        ${sent.map((s) => s.result.timeMs)}::int[], ${sent.map((s) => cleanBody(s.result.body))}::text[]) AS r("id", "status", "timeMs", "body")
+      WHERE d."id" = r."id" RETURNING d."endpointId")
+    UPDATE "WebhookEndpoint" SET "failingSince" = NULL
+    WHERE "id" IN (SELECT DISTINCT "endpointId" FROM "done") AND "failingSince" IS NOT NULL`;
+}
+
+/** Records a failed attempt; returns when to retry (null: given up, the delivery is failed). */
+async function recordFailed(delivery: Claimed, result: AttemptResult): Promise<Date | null> {
   const now = new Date();
-  const retryAt = result.ok ? null : nextAttemptAt(delivery.attempts, delivery.createdAt, now);
-  const status = result.ok ? "delivered" : retryAt ? "pending" : "failed";
-  const body = result.body === null ? null : result.body.replace(/\u0000/g, "");
-  if (result.ok) {
-    // The hot case in one statement: delivered, and the endpoint's failure run (if any) ends.
-    await prisma.$executeRaw`
-      WITH "done" AS (
-        UPDATE "WebhookDelivery" SET "status" = 'delivered', "lockedUntil" = NULL, "responseStatus" = ${result.status},
-          "responseTimeMs" = ${result.timeMs}, "responseBody" = ${body}, "error" = NULL, "deliveredAt" = ${NOW}
-        WHERE "id" = ${delivery.id} RETURNING "endpointId")
-      UPDATE "WebhookEndpoint" SET "failingSince" = NULL WHERE "id" = (SELECT "endpointId" FROM "done") AND "failingSince" IS NOT NULL`;
-    return null;
-  }
+  const retryAt = nextAttemptAt(delivery.attempts, delivery.createdAt, now);
   await prisma.$transaction(async (tx) => {
     await tx.webhookDelivery.update({
       where: { id: delivery.id },
       data: {
-        status,
+        status: retryAt ? "pending" : "failed",
         lockedUntil: null,
         nextAttemptAt: retryAt ?? now,
         responseStatus: result.status,
         responseTimeMs: result.timeMs,
-        responseBody: body,
+        responseBody: cleanBody(result.body),
         error: result.error,
         deliveredAt: null,
       },
@@ -147,39 +191,95 @@ async function ensureSweep(): Promise<void> {
   await scheduleSweep(Math.ceil(LEASE_MS / 1000) + 1);
 }
 
-/** Sends the pending deliveries of each group in order, until one fails (retry scheduled) or PER_JOB are sent. */
-export async function runDeliverJobs(groups: DeliverJobData[]): Promise<void> {
-  await Promise.all(groups.map((group) => runGroup(group)));
-}
+const groupKey = (group: DeliverJobData) => `${group.endpointId}\u0000${group.orderKey}`;
 
-async function runGroup(group: DeliverJobData): Promise<void> {
-  for (let sent = 0; sent < PER_JOB; sent++) {
-    const delivery = await claimHead(group);
-    if (!delivery) return;
-    // If this process dies while sending, a sweep after the lease re-queues the group.
-    await ensureSweep();
-    const retryAt = await record(delivery, await attempt(delivery));
-    if (retryAt) {
-      await nudgeDeliveries([group], retryAt);
-      return;
-    }
-  }
-  await nudgeDeliveries([group]);
+interface GroupOutcome {
+  delivered: { delivery: Claimed; result: AttemptResult }[];
+  unsent: Claimed[];
+  /** Whether the group may have more to send (it neither failed nor ran out of time). */
+  more: boolean;
 }
 
 /**
- * Re-queues every group whose oldest pending delivery is due and not being sent (its sender died,
- * or its job was lost), and comes back while anything is pending.
+ * Sends one group's claimed run in order. Stops at a failure (recorded, retry queued; the rest
+ * wait, per-lead order) and starts no attempt after FOLLOW_FOR_MS, so that every attempt of the
+ * run ends, and is recorded, within the lease.
  */
-export async function sweepDeliveries(): Promise<void> {
-  const heads = await prisma.$queryRaw<DeliverJobData[]>`
+async function sendRun(run: readonly Claimed[], claimedAt: number): Promise<GroupOutcome> {
+  const outcome: GroupOutcome = { delivered: [], unsent: [], more: true };
+  for (const [i, delivery] of run.entries()) {
+    if (i > 0 && Date.now() - claimedAt > FOLLOW_FOR_MS) {
+      outcome.unsent = run.slice(i);
+      return outcome;
+    }
+    const result = await attempt(delivery);
+    if (result.ok) {
+      outcome.delivered.push({ delivery, result });
+      continue;
+    }
+    const retryAt = await recordFailed(delivery, result);
+    if (retryAt) await nudgeDeliveries([{ endpointId: delivery.endpointId, orderKey: delivery.orderKey }], retryAt);
+    return { delivered: outcome.delivered, unsent: run.slice(i + 1), more: false };
+  }
+  return outcome;
+}
+
+/**
+ * Sends the pending deliveries of a batch of groups, in rounds. Each round claims every active
+ * group's run (one statement), sends the groups concurrently (each in order), then records the
+ * successes (one statement) and gives back what was not attempted. A group leaves the batch when
+ * it has nothing due, when an attempt fails (a retry is queued), or after `rounds` rounds (handed
+ * off, to a fresh job by default, so one busy lead cannot hold a worker). A group that sent its
+ * whole run is claimed again, as other instances' later events of the lead may wait behind it.
+ */
+export async function runDeliverJobs(
+  groups: readonly DeliverJobData[],
+  handOff: (groups: DeliverJobData[]) => unknown = (rest) => nudgeDeliveries(rest),
+  rounds = PER_JOB,
+): Promise<void> {
+  const unique = new Map(groups.map((group) => [groupKey(group), { endpointId: group.endpointId, orderKey: group.orderKey }]));
+  let active = [...unique.values()];
+  for (let round = 0; round < rounds && active.length > 0; round++) {
+    const claimedAt = Date.now();
+    const claimed = await claimRuns(active);
+    if (claimed.length === 0) return;
+    // If this process dies while sending, a sweep after the lease re-queues the groups.
+    await ensureSweep();
+    const runs = new Map<string, Claimed[]>();
+    for (const delivery of claimed) {
+      const key = groupKey(delivery);
+      runs.set(key, [...(runs.get(key) ?? []), delivery]);
+    }
+    const outcomes = await Promise.all([...runs.values()].map((run) => sendRun(run, claimedAt)));
+    await recordDelivered(outcomes.flatMap((o) => o.delivered));
+    await release(outcomes.flatMap((o) => o.unsent));
+    const continuing = new Set([...runs.keys()].filter((_, i) => outcomes[i]?.more));
+    active = active.filter((group) => continuing.has(groupKey(group)));
+  }
+  if (active.length > 0) await handOff(active);
+}
+
+/** How long a due head may wait for its job before a sweep assumes the job is lost and queues another. */
+const LOST_JOB_AFTER = "2 minutes";
+
+/**
+ * Re-queues the groups whose oldest pending delivery is due but not being sent: its sender died
+ * (the lease expired), or it has waited longer than a job could (the job was lost). Heads that are
+ * merely queued are left to their jobs, so a backlog is not queued twice. With `endpointId` (the
+ * endpoint was just enabled), every due head of that endpoint is queued. Comes back while anything
+ * is pending.
+ */
+export async function sweepDeliveries(endpointId?: string): Promise<void> {
+  const heads = await prisma.$queryRaw<(DeliverJobData & { due: boolean })[]>`
     SELECT DISTINCT ON (d."endpointId", d."orderKey") d."endpointId", d."orderKey",
-      (d."nextAttemptAt" <= ${NOW} AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${NOW})) AS "due"
+      (d."nextAttemptAt" <= ${NOW} AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${NOW})
+        AND (${endpointId ?? null}::text IS NOT NULL OR d."lockedUntil" IS NOT NULL
+          OR d."nextAttemptAt" < ${NOW} - ${LOST_JOB_AFTER}::interval)) AS "due"
     FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e."id" = d."endpointId" AND e."enabled"
-    WHERE d."status" = 'pending'
+    WHERE d."status" = 'pending' AND (${endpointId ?? null}::text IS NULL OR d."endpointId" = ${endpointId ?? null})
     ORDER BY d."endpointId", d."orderKey", d."seq"
     LIMIT 1000`;
-  const due = (heads as (DeliverJobData & { due: boolean })[]).filter((h) => h.due);
-  await nudgeDeliveries(due.map(({ endpointId, orderKey }) => ({ endpointId, orderKey })));
+  const due = heads.filter((h) => h.due);
+  await nudgeDeliveries(due.map(({ endpointId: id, orderKey }) => ({ endpointId: id, orderKey })));
   if (heads.length > 0) await scheduleSweep(15);
 }

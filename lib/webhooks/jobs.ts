@@ -1,5 +1,4 @@
 import type PgBoss from "pg-boss";
-import type { TransactionClient } from "@/lib/db/client";
 import { getBoss } from "@/lib/jobs/boss";
 import { createQueue } from "@/lib/jobs/queues";
 // Types only: lib/jobs/workers.ts lists these jobs, so importing its values here would be circular.
@@ -8,14 +7,21 @@ import type { JobDefinition } from "@/lib/jobs/workers";
 /**
  * The pg-boss jobs of webhooks. A `webhook-deliver` job names one (endpoint, order key) group: its
  * handler sends that group's pending deliveries oldest first (per-lead order), claiming each by a
- * lease in PostgreSQL so that exactly one instance sends it. A `webhook-sweep` job (scheduled
- * whenever a delivery is claimed or retried) re-queues groups whose sender died (lease expired).
+ * lease in PostgreSQL so that exactly one instance sends it. Fresh changes are sent by the
+ * instance that made them without a job (./dispatch); jobs carry retries, replays, hand-offs and
+ * whatever that instance could not take. A `webhook-sweep` job (every minute by cron, and a lease
+ * after each claim) re-queues groups whose sender died (lease expired) or whose wake-up was lost.
  * Duplicate jobs are harmless: a job that finds nothing to claim ends.
  */
 
 export interface DeliverJobData {
   endpointId: string;
   orderKey: string;
+}
+
+/** A sweep of every group (none), or of one endpoint's due groups right after it is enabled. */
+export interface SweepJobData {
+  endpointId?: string;
 }
 
 export const DELIVER_QUEUE = "webhook-deliver";
@@ -28,20 +34,26 @@ const deliverHandler: Handler<DeliverJobData> = async (jobs) => {
   const { runDeliverJobs } = await import("./deliveries");
   await runDeliverJobs(jobs.map((job) => job.data));
 };
-const sweepHandler: Handler<object> = async () => {
+const sweepHandler: Handler<SweepJobData> = async (jobs) => {
   const { sweepDeliveries } = await import("./deliveries");
-  await sweepDeliveries();
+  for (const job of jobs) await sweepDeliveries(job.data.endpointId);
 };
 
+/**
+ * A worker fetches up to 100 groups at a time and sends their heads together (one claim and one
+ * record statement per round): pg-boss polls each worker at most every 0.5 s, so the batch size,
+ * not the poll, sets how many deliveries an instance can send per second.
+ */
 export const webhookDeliverJob: JobDefinition<DeliverJobData> = {
   queue: DELIVER_QUEUE,
   options: { retryLimit: 3, retryDelay: 5, expireInSeconds: 120 },
-  work: { batchSize: 4, pollingIntervalSeconds: 0.5 },
+  work: { batchSize: 100, pollingIntervalSeconds: 0.5 },
   handler: deliverHandler,
 };
 
-export const webhookSweepJob: JobDefinition = {
+export const webhookSweepJob: JobDefinition<SweepJobData> = {
   queue: SWEEP_QUEUE,
+  cron: "* * * * *",
   options: { retryLimit: 1, expireInSeconds: 120 },
   work: { batchSize: 1, pollingIntervalSeconds: 1 },
   handler: sweepHandler,
@@ -59,18 +71,6 @@ const deliverJobs = (groups: readonly DeliverJobData[], startAfter?: Date): PgBo
   return out;
 };
 
-/** Queues the groups' deliver jobs inside the caller's transaction (they exist only if it commits). */
-export async function nudgeDeliveriesInTransaction(tx: TransactionClient, groups: readonly DeliverJobData[]): Promise<void> {
-  const boss = await getBoss();
-  await boss.insert(deliverJobs(groups), {
-    db: {
-      executeSql: async (text: string, values: unknown[]) => ({
-        rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values.map((v) => (v === undefined ? null : v))),
-      }),
-    },
-  });
-}
-
 /** Queues deliver jobs now or at `startAfter` (retries). */
 export async function nudgeDeliveries(groups: readonly DeliverJobData[], startAfter?: Date): Promise<void> {
   if (groups.length === 0) return;
@@ -79,9 +79,10 @@ export async function nudgeDeliveries(groups: readonly DeliverJobData[], startAf
   await boss.insert(deliverJobs(groups, startAfter));
 }
 
-/** A sweep in `seconds`, at most one per 5-second slot across all instances. */
-export async function scheduleSweep(seconds: number): Promise<void> {
+/** A sweep in `seconds`, at most one per 5-second slot across all instances (per endpoint, when one is named). */
+export async function scheduleSweep(seconds: number, endpointId?: string): Promise<void> {
   const boss = await getBoss();
   await createQueue(boss, SWEEP_QUEUE, webhookSweepJob.options);
-  await boss.send(SWEEP_QUEUE, {}, { startAfter: seconds, singletonKey: "webhook-sweep", singletonSeconds: 5 });
+  const data: SweepJobData = endpointId ? { endpointId } : {};
+  await boss.send(SWEEP_QUEUE, data, { startAfter: seconds, singletonKey: endpointId ? `webhook-sweep:${endpointId}` : "webhook-sweep", singletonSeconds: 5 });
 }

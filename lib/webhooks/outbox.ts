@@ -1,9 +1,10 @@
 import type { ActorContext } from "@/lib/auth/actor";
+import { afterCommit } from "@/lib/db/after-commit";
 import type { TransactionClient } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { WebhookEventType } from "./schemas";
-import { nudgeDeliveriesInTransaction } from "./jobs";
+import { dispatchDeliveries } from "./dispatch";
 
 /**
  * The outbox: the webhook deliveries of a lead change, written in the change's own transaction,
@@ -93,8 +94,8 @@ export async function hasWebhookEndpoints(tx: TransactionClient, organizationId:
  * Writes one delivery per event and subscribed, enabled endpoint of the organization, in ONE
  * statement (INSERT ... SELECT FROM unnest(...) JOIN the endpoints): when no endpoint matches it
  * inserts nothing and costs one cheap round trip. Nothing is cached, so a new or disabled endpoint
- * counts at once on every instance. When deliveries were written, their pg-boss jobs are queued
- * in the same transaction.
+ * counts at once on every instance. Once the transaction commits, the deliveries' sending is
+ * woken (./dispatch); if it rolls back, the rows are gone and nothing is sent.
  */
 export async function recordWebhookEvents(tx: TransactionClient, ctx: ActorContext, change: LeadChangeWritten): Promise<void> {
   const derived = deriveWebhookEvents(ctx, change);
@@ -110,6 +111,6 @@ export async function recordWebhookEvents(tx: TransactionClient, ctx: ActorConte
       AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))
     ORDER BY ev.ord, e."id"
     RETURNING "endpointId", "orderKey"`;
-  if (rows.length > 0) await nudgeDeliveriesInTransaction(tx, rows);
+  if (rows.length > 0) afterCommit(tx, () => dispatchDeliveries(rows.map(({ endpointId, orderKey }) => ({ endpointId, orderKey }))));
 }
 

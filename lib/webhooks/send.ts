@@ -3,7 +3,13 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { checkWebhookUrl } from "./address";
 
-/** One HTTP attempt of a webhook delivery: POST, 10 s in all, no redirects, first 1 KB of the reply kept. */
+/**
+ * One HTTP attempt of a webhook delivery: POST, 10 s in all, no redirects, first 1 KB of the reply
+ * kept. Connections are kept alive and reused per checked address, at most as many at once as a
+ * deliver job sends (so no request waits for a socket and eats into its 10 s, nor outlives the
+ * sender's lease); a reused connection that the receiver had already closed is retried once, on a
+ * fresh one, within the same 10 s.
+ */
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 export const RESPONSE_BODY_LIMIT = 1024;
@@ -14,6 +20,32 @@ export interface AttemptResult {
   timeMs: number;
   body: string | null;
   error: string | null;
+}
+
+/** Deliveries a deliver job sends at once (its pg-boss batch size, lib/webhooks/jobs.ts). */
+const MAX_SOCKETS_PER_TARGET = 100;
+const MAX_AGENTS = 256;
+/** Keep-alive agents by protocol, host name and the checked address (a socket only ever reaches the address that was checked). */
+const agents = new Map<string, http.Agent>();
+
+function agentFor(url: URL, address: string): http.Agent {
+  const key = `${url.protocol}//${url.host}@${address}`;
+  const existing = agents.get(key);
+  if (existing) {
+    // Most recently used last: the oldest is evicted first.
+    agents.delete(key);
+    agents.set(key, existing);
+    return existing;
+  }
+  const options = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_TARGET, maxFreeSockets: 16, scheduling: "lifo" as const };
+  const agent = url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+  agents.set(key, agent);
+  if (agents.size > MAX_AGENTS) {
+    const [oldestKey, oldest] = agents.entries().next().value ?? [];
+    if (oldestKey !== undefined) agents.delete(oldestKey);
+    oldest?.destroy();
+  }
+  return agent;
 }
 
 export async function postWebhook(
@@ -32,7 +64,9 @@ export async function postWebhook(
     else callback(null, address, family);
   };
   const client = url.protocol === "https:" ? https : http;
-  return new Promise<AttemptResult>((resolve) => {
+  const agent = agentFor(url, address);
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const send = (retryStaleSocket: boolean) => new Promise<AttemptResult>((resolve) => {
     let settled = false;
     const finish = (result: Omit<AttemptResult, "timeMs">) => {
       if (settled) return;
@@ -46,7 +80,7 @@ export async function postWebhook(
         method: "POST",
         lookup: pinned,
         headers: { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "User-Agent": "Leadline-Webhooks/1" },
-        agent: false,
+        agent,
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -67,11 +101,21 @@ export async function postWebhook(
         response.on("error", done);
       },
     );
+    // Declared after `finish`, which only runs later (callbacks), so it always sees it.
     const timer = setTimeout(() => {
       request.destroy();
-      finish({ ok: false, status: null, body: null, error: `Timed out after ${(options.timeoutMs ?? DELIVERY_TIMEOUT_MS) / 1000} s` });
-    }, options.timeoutMs ?? DELIVERY_TIMEOUT_MS);
-    request.on("error", (error) => finish({ ok: false, status: null, body: null, error: `Network error: ${error.message}` }));
+      finish({ ok: false, status: null, body: null, error: `Timed out after ${timeoutMs / 1000} s` });
+    }, Math.max(0, timeoutMs - (Date.now() - started)));
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (retryStaleSocket && request.reusedSocket && error.code === "ECONNRESET" && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(send(false));
+        return;
+      }
+      finish({ ok: false, status: null, body: null, error: `Network error: ${error.message}` });
+    });
     request.end(body);
   });
+  return send(true);
 }

@@ -7,9 +7,9 @@ import { createTestOrganization, type TestOrganization } from "../helpers/fixtur
 
 /**
  * The outbox on the real database, called as the services call it: one delivery per event and
- * subscribed, enabled endpoint, with its pg-boss job, in the lead change's own transaction. The
- * endpoints point to a closed port and are disabled after each test, so the app's workers do not
- * keep retrying them.
+ * subscribed, enabled endpoint, in the lead change's own transaction, and the sending woken once
+ * it commits (here, a process without job workers: a pg-boss job). The endpoints point to a
+ * closed port and are disabled after each test, so the app's workers do not keep retrying them.
  */
 
 let org: TestOrganization;
@@ -19,6 +19,13 @@ async function endpoint(events: string[], statuses: ("open" | "qualified" | "won
   return prisma.webhookEndpoint.create({
     data: { id: `wh_${Math.random().toString(36).slice(2)}`, organizationId: org.organizationId, url: "http://127.0.0.1:9/closed", events, statuses, secret: "whsec_x", enabled },
   });
+}
+
+/** The webhook-deliver jobs of one (endpoint, lead) group. */
+async function deliverJobs(endpointId: string, leadId: string): Promise<number> {
+  const jobs = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM pgboss.job WHERE name = 'webhook-deliver' AND data->>'endpointId' = ${endpointId} AND data->>'orderKey' = ${leadId}`;
+  return Number(jobs[0]?.n ?? 0);
 }
 
 async function deliveries(endpointId: string) {
@@ -73,15 +80,14 @@ describe("the webhook outbox", () => {
       expect((await deliveries(wonOnly.id)).map((r) => (r.payload as { data: { changes: { status: { to: string } } } }).data.changes.status.to)).toEqual(["won"]);
       expect(await deliveries(disabled.id)).toEqual([]);
 
-      const jobs = await prisma.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM pgboss.job WHERE name = 'webhook-deliver' AND data->>'endpointId' = ${all.id} AND data->>'orderKey' = ${lead.id}`;
-      expect(Number(jobs[0]?.n)).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => deliverJobs(all.id, lead.id), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     } finally {
       await prisma.webhookEndpoint.updateMany({ where: { organizationId: org.organizationId }, data: { enabled: false } });
     }
   });
 
-  it("rolls back with the change: a refused update leaves no delivery and no job", async () => {
+  // No wake-up either: afterCommit never runs for a rollback (after-commit.test.ts).
+  it("rolls back with the change: a refused update leaves no delivery", async () => {
     const all = await endpoint(ALL);
     try {
       const lead = await createLead(org.apiCtx, { name: "Stale" });

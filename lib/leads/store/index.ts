@@ -1,5 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { withAfterCommit } from "@/lib/db/after-commit";
 import { prisma, type TransactionClient } from "@/lib/db/client";
 import {
   countMatchingSql,
@@ -41,12 +42,13 @@ const rows = async (tx: StoreTx | typeof prisma, sql: string, params: unknown[])
 
 /**
  * Runs `work` in one transaction. Deadlocks and serialization failures (P2034) are retried: the
- * whole transaction rolled back, so nothing was half-written.
+ * whole transaction rolled back, so nothing was half-written. Work registered with afterCommit
+ * (lib/db/after-commit) runs once the transaction committed, and not for an attempt rolled back.
  */
 export async function inTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, { maxWait: 15_000, timeout: options.timeoutMs ?? 30_000 });
+      return await withAfterCommit((body) => prisma.$transaction(body, { maxWait: 15_000, timeout: options.timeoutMs ?? 30_000 }), work);
     } catch (error) {
       const retryable = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
       if (!retryable || attempt >= 3) throw error;

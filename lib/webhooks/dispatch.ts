@@ -1,0 +1,101 @@
+import "server-only";
+import { logger } from "@/lib/log";
+import { nudgeDeliveries, type DeliverJobData } from "./jobs";
+
+/**
+ * Sending a change's deliveries as soon as it commits, from the instance that made it.
+ *
+ * The outbox rows are the queue: they are written in the change's transaction and claimed with a
+ * lease in PostgreSQL (lib/webhooks/deliveries.ts), so whichever instance sends a delivery, only
+ * one does. What starts the sending is only a wake-up, and it costs nothing per change:
+ * - in an instance that runs the job workers (the app server), the committed change's groups go
+ *   into this process's waiting list, and one loop sends them in batches of up to 100 groups,
+ *   gathered for at most 0.1 s;
+ * - anywhere else (scripts, tests), or past 10,000 waiting groups, they become pg-boss jobs,
+ *   which any instance's workers run;
+ * - if the instance dies between the commit and the send, the minute sweep (pg-boss cron, on
+ *   whichever instance) queues every head that has waited over 2 minutes.
+ * Retries, replays and sweeps go through pg-boss, which keeps their timing across restarts.
+ * The state lives on globalThis: Next.js bundles this module once per server layer.
+ */
+
+const BATCH = 100;
+const MAX_WAITING = 10_000;
+/**
+ * How long the loop lets groups gather before it sends a batch that is not full. Claiming and
+ * recording cost a statement each per batch, not per change: under load a batch carries many
+ * changes' deliveries for the same two statements, at the price of up to this much latency.
+ */
+const GATHER_MS = 100;
+
+interface DispatchState {
+  /** Set by startJobWorkers: this process sends its own changes' deliveries. */
+  local: boolean;
+  waiting: Map<string, DeliverJobData>;
+  /** The running send loop, if any. */
+  draining: Promise<void> | null;
+}
+
+const globalForDispatch = globalThis as unknown as { leadlineWebhookDispatch?: DispatchState };
+const state = (globalForDispatch.leadlineWebhookDispatch ??= { local: false, waiting: new Map(), draining: null });
+
+const keyOf = (group: DeliverJobData) => `${group.endpointId}\u0000${group.orderKey}`;
+
+function queueAsJobs(groups: readonly DeliverJobData[]): void {
+  if (groups.length === 0) return;
+  nudgeDeliveries(groups).catch((error: unknown) =>
+    logger.error({ err: error, groups: groups.length }, "Could not queue webhook deliveries; the sweep will send them"),
+  );
+}
+
+/** This process sends the deliveries of the changes it commits (called where the job workers start). */
+export function enableLocalDispatch(): void {
+  state.local = true;
+}
+
+/** Wakes the sending of these (endpoint, lead) groups; called after the change that wrote them committed. */
+export function dispatchDeliveries(groups: readonly DeliverJobData[]): void {
+  if (!state.local) return queueAsJobs(groups);
+  const overflow: DeliverJobData[] = [];
+  for (const group of groups) {
+    const key = keyOf(group);
+    if (state.waiting.has(key)) continue;
+    if (state.waiting.size >= MAX_WAITING) overflow.push(group);
+    else state.waiting.set(key, { endpointId: group.endpointId, orderKey: group.orderKey });
+  }
+  queueAsJobs(overflow);
+  state.draining ??= drain().finally(() => (state.draining = null));
+}
+
+async function drain(): Promise<void> {
+  // Lazily: ./deliveries imports the jobs module, which the job list imports.
+  const { runDeliverJobs } = await import("./deliveries");
+  while (state.waiting.size > 0) {
+    if (state.waiting.size < BATCH) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+    const batch: DeliverJobData[] = [];
+    for (const [key, group] of state.waiting) {
+      state.waiting.delete(key);
+      batch.push(group);
+      if (batch.length >= BATCH) break;
+    }
+    try {
+      // One round per batch: a group that sent its whole run goes back to the end of the list, so
+      // under load its next claim shares the statement of the next batch's new groups.
+      await runDeliverJobs(batch, (more) => dispatchDeliveries(more), 1);
+    } catch (error) {
+      logger.error({ err: error, groups: batch.length }, "Sending webhook deliveries failed; queued as jobs");
+      queueAsJobs(batch);
+    }
+  }
+}
+
+/** On shutdown: stop taking groups (the waiting ones and later ones become jobs) and wait for the batch being sent. */
+export async function stopLocalDispatch(): Promise<void> {
+  state.local = false;
+  const rest = [...state.waiting.values()];
+  state.waiting.clear();
+  await Promise.all([
+    rest.length > 0 ? nudgeDeliveries(rest).catch((error: unknown) => logger.error({ err: error }, "Could not queue the waiting webhook deliveries; the sweep will send them")) : null,
+    state.draining,
+  ]);
+}
