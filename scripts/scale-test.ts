@@ -7,7 +7,8 @@
  *      proxy (node:http) in front;
  *   3. about 60 s of mixed load through the proxy: API PATCHes with notes, bulk PATCHes by e-mail,
  *      idempotent retries (Idempotency-Key), list reads, sign-ins and lead-form saves (the page's
- *      server action); in the middle one instance gets SIGKILL, and is started again;
+ *      server action), with a webhook endpoint subscribed to every event (its receiver runs here);
+ *      in the middle one instance gets SIGKILL, and is started again;
  *   4. checks, printed one per line, then exits non-zero on any failure.
  *
  * Not part of `npm test`; `.ci/run` runs it after the suite. Options: --duration=<seconds>.
@@ -17,6 +18,7 @@ import "./lib/server-side";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, generatePrismaClient } from "./lib/build";
@@ -200,6 +202,7 @@ async function main(): Promise<number> {
   const apps: (AppServer | undefined)[] = [];
   let printLogs = () => {};
   let proxy: http.Server | undefined;
+  let webhookReceiver: http.Server | undefined;
   try {
     log("Starting an empty embedded PostgreSQL (no migrations applied)…");
     database = await startTempDatabase("leadline-scale", "leadline_scale", { migrate: false });
@@ -223,6 +226,8 @@ async function main(): Promise<number> {
       // The load's users save forms far faster than people do; the per-user limit is not under test
       // here (shared limits are checked below, with an API key's).
       LEADLINE_RATE_LIMIT_USER_PER_MINUTE: "1000000",
+      // The webhook receiver below is on 127.0.0.1.
+      LEADLINE_WEBHOOKS_ALLOW_PRIVATE: "true",
     };
     // Every instance's JSON log lines are kept: on a failure their warnings and errors are printed.
     const instances: { name: string; server: AppServer }[] = [];
@@ -286,6 +291,35 @@ async function main(): Promise<number> {
     }
     const formLeads: string[] = [];
     for (let i = 0; i < 2; i++) formLeads.push(await createLeadOverApi({ name: `Form ${i}`, email: `form-${i}-${suffix}@scale.test` }));
+
+    // --- Webhooks: one endpoint subscribed to everything; the receiver (here) answers 204 and
+    // records each event in the order it arrived.
+    const received: { id: string; at: number }[] = [];
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        try {
+          received.push({ id: (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: string }).id, at: Date.now() });
+        } catch {
+          received.push({ id: "(unreadable)", at: Date.now() });
+        }
+        res.writeHead(204).end();
+      });
+    });
+    webhookReceiver = receiver;
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const endpointId = `wh_scale_${suffix}`;
+    await prisma.webhookEndpoint.create({
+      data: {
+        id: endpointId,
+        organizationId: organization.id,
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+        events: ["lead.created", "lead.updated", "lead.status_changed", "lead.note_added"],
+        statuses: [],
+        secret: `whsec_${suffix}`,
+      },
+    });
 
     // --- The load.
     const deadline = Date.now() + DURATION_MS;
@@ -524,6 +558,45 @@ async function main(): Promise<number> {
     );
     check("instance b was killed and came back", killedAt > 0 && restartedAt > killedAt, `down for ${((restartedAt - killedAt) / 1000).toFixed(1)} s`);
 
+    // 7. Webhooks: every committed change's events are sent, by one instance each (a second
+    // arrival only for what the killed instance had in flight), per lead in order. What b had
+    // claimed waits for its lease (15 s); what it had committed but not yet sent, for a sweep (30 s).
+    const drainStarted = Date.now();
+    let unsent = Number.POSITIVE_INFINITY;
+    while (Date.now() - drainStarted < 120_000) {
+      unsent = await prisma.webhookDelivery.count({ where: { endpointId, status: { not: "delivered" } } });
+      if (unsent === 0) break;
+      await sleep(1_000);
+    }
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { endpointId }, select: { eventId: true, orderKey: true }, orderBy: { seq: "asc" } });
+    check(
+      "every webhook delivery is sent, the killed instance's included",
+      deliveries.length > 0 && unsent === 0,
+      `${deliveries.length - unsent}/${deliveries.length} delivered ${((Date.now() - drainStarted) / 1000).toFixed(0)} s after the load`,
+    );
+    const firstArrival = new Map<string, number>();
+    const arrivals = new Map<string, number>();
+    received.forEach((r, i) => {
+      if (!firstArrival.has(r.id)) firstArrival.set(r.id, i);
+      arrivals.set(r.id, (arrivals.get(r.id) ?? 0) + 1);
+    });
+    const missing = deliveries.filter((d) => !firstArrival.has(d.eventId));
+    const twice = [...arrivals].filter(([, count]) => count > 1).map(([id]) => id);
+    // A second arrival: b sent it, then died before recording it; it had first arrived by the kill.
+    const twiceOutsideKill = twice.filter((id) => {
+      const at = received[firstArrival.get(id) ?? -1]?.at ?? 0;
+      return at < killedAt - 20_000 || at > killedAt + 1_000;
+    });
+    check(
+      "each webhook event arrives, twice only if the killed instance had sent it",
+      missing.length === 0 && twiceOutsideKill.length === 0,
+      `${firstArrival.size} distinct events received for ${deliveries.length} deliveries, ${missing.length} missing, ${twice.length} twice (${twiceOutsideKill.length} not explained by the kill)`,
+    );
+    const byLead = new Map<string, number[]>();
+    for (const d of deliveries) byLead.set(d.orderKey, [...(byLead.get(d.orderKey) ?? []), firstArrival.get(d.eventId) ?? -1]);
+    const outOfOrder = [...byLead.values()].filter((order) => order.some((at, i) => i > 0 && at < order[i - 1]!));
+    check("per lead, webhook events arrive in the order of the changes", byLead.size > 0 && outOfOrder.length === 0, `${byLead.size} leads, ${outOfOrder.length} with events out of order`);
+
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log("");
     for (const c of checks) console.log(`${c.status === "ok" ? "  ok         " : c.status === "FAILED" ? "  FAILED     " : "  NOT CHECKED"}  ${c.name}: ${c.detail}`);
@@ -537,6 +610,8 @@ async function main(): Promise<number> {
     await disconnectPrisma();
     await Promise.all(apps.map((app) => app?.stop()));
     proxy?.close();
+    webhookReceiver?.closeAllConnections();
+    webhookReceiver?.close();
     await database?.dispose();
   }
 }

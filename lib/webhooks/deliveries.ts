@@ -259,12 +259,15 @@ export async function runDeliverJobs(
   if (active.length > 0) await handOff(active);
 }
 
-/** How long a due head may wait for its job before a sweep assumes the job is lost and queues another. */
-const LOST_JOB_AFTER = "2 minutes";
+/**
+ * How long a due head may wait before a sweep assumes its wake-up was lost (the instance that
+ * committed it died before sending) and queues a job for it. Normally a head waits 0.1 s.
+ */
+const LOST_JOB_AFTER = "30 seconds";
 
 /**
  * Re-queues the groups whose oldest pending delivery is due but not being sent: its sender died
- * (the lease expired), or it has waited longer than a job could (the job was lost). Heads that are
+ * (the lease expired), or it has waited far longer than a wake-up takes (it was lost). Heads that are
  * merely queued are left to their jobs, so a backlog is not queued twice. With `endpointId` (the
  * endpoint was just enabled), every due head of that endpoint is queued. Comes back while anything
  * is pending.

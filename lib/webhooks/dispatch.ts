@@ -13,8 +13,8 @@ import { nudgeDeliveries, type DeliverJobData } from "./jobs";
  *   gathered for at most 0.1 s;
  * - anywhere else (scripts, tests), or past 10,000 waiting groups, they become pg-boss jobs,
  *   which any instance's workers run;
- * - if the instance dies between the commit and the send, the minute sweep (pg-boss cron, on
- *   whichever instance) queues every head that has waited over 2 minutes.
+ * - if the instance dies between the commit and the send, a sweep (pg-boss: every minute by cron,
+ *   and every 15 s while deliveries are pending) queues every head that has waited over 30 s.
  * Retries, replays and sweeps go through pg-boss, which keeps their timing across restarts.
  * The state lives on globalThis: Next.js bundles this module once per server layer.
  */
