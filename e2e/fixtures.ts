@@ -39,8 +39,13 @@ export async function signIn(page: Page, user: Pick<Credentials, "email" | "pass
   await page.waitForURL(/\/dashboard(\?|$)/);
 }
 
-/** No serious or critical accessibility violations on the page as it is now. */
+/**
+ * No serious or critical accessibility violations on the page as it is now. Every page has a
+ * title; after a client-side navigation Next.js streams the metadata in, so the scan waits for it
+ * (axe would otherwise catch the instant the old title is gone and the new one not yet there).
+ */
 export async function expectAccessible(page: Page): Promise<void> {
+  await expect(page).toHaveTitle(/Leadline/);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const blocking = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomInt } from "node:crypto";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { prisma } from "@/lib/db/client";
+import { prisma, rawQuery } from "@/lib/db/client";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -66,13 +66,15 @@ function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
  */
 export async function authenticateApiKey(key: string): Promise<AuthenticatedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-  // One query with a join: this runs before every API request, and the relation select of the
-  // Prisma client would take two round trips (key, then organization). See docs/performance.md.
-  const rows = await prisma.$queryRaw<(ApiKeyRow & { apiRateLimitPerMinute: number })[]>`
-    SELECT k."id", k."name", k."revokedAt", k."lastUsedAt", o."id" AS "organizationId", o."allowBulkUpdates",
-      o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute"
-    FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
-    WHERE k."hashedKey" = ${hashApiKey(key)}`;
+  // One query with a join, on the pool without Prisma's per-call machinery: this runs before
+  // every API request (docs/performance.md). Timestamps as timestamptz: see rawQuery.
+  const rows = await rawQuery<ApiKeyRow & { apiRateLimitPerMinute: number }>(
+    `SELECT k."id", k."name", k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
+       o."id" AS "organizationId", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute"
+     FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
+     WHERE k."hashedKey" = $1`,
+    [hashApiKey(key)],
+  );
   const found = rows[0];
   if (!found || found.revokedAt !== null) return null;
   touchLastUsed(found.id, found.lastUsedAt);

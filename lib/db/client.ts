@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 
@@ -29,20 +30,40 @@ export function databaseUrl(): string {
   return connectionString;
 }
 
-function createPrismaClient(): PrismaClient {
-  const connectionString = databaseUrl();
-  const adapter = new PrismaPg({ connectionString, max: env.LEADLINE_DB_POOL_SIZE });
+/** The process's one connection pool: Prisma's adapter runs on it, and so does `rawQuery`. */
+function createPool(): pg.Pool {
+  return new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE });
+}
+
+function createPrismaClient(pool: pg.Pool): PrismaClient {
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({
     adapter,
     omit: { user: { passwordHash: true }, apiKey: { hashedKey: true } },
   });
 }
 
-const globalForPrisma = globalThis as unknown as { leadlinePrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { leadlinePrisma?: PrismaClient; leadlinePool?: pg.Pool };
 
 function getPrismaClient(): PrismaClient {
-  globalForPrisma.leadlinePrisma ??= createPrismaClient();
+  if (!globalForPrisma.leadlinePrisma) {
+    globalForPrisma.leadlinePool = createPool();
+    globalForPrisma.leadlinePrisma = createPrismaClient(globalForPrisma.leadlinePool);
+  }
   return globalForPrisma.leadlinePrisma;
+}
+
+/**
+ * One statement on the shared pool, without Prisma's per-call machinery: for the few reads that
+ * run before every API request (the key lookup), where that machinery is most of the cost. Not
+ * in a transaction. `pg` parses `timestamp` columns (no time zone) as local time: select them as
+ * `... AT TIME ZONE 'UTC'` (timestamptz) so they come back as the right instant.
+ */
+export async function rawQuery<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+  getPrismaClient();
+  const pool = globalForPrisma.leadlinePool;
+  if (!pool) throw new Error("The database pool is not open");
+  return (await pool.query<T>(text, values)).rows;
 }
 
 /**
@@ -57,10 +78,15 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
+/** Closes the Prisma client and with it the pool (disposeExternalPool). */
 export async function disconnectPrisma(): Promise<void> {
   const client = globalForPrisma.leadlinePrisma;
+  const pool = globalForPrisma.leadlinePool;
   globalForPrisma.leadlinePrisma = undefined;
+  globalForPrisma.leadlinePool = undefined;
   await client?.$disconnect();
+  // A client that never connected does not dispose of its adapter's pool.
+  if (pool && !pool.ended) await pool.end();
 }
 
 export type TransactionClient = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
