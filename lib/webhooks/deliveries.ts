@@ -198,6 +198,8 @@ interface GroupOutcome {
   unsent: Claimed[];
   /** Whether the group may have more to send (it neither failed nor ran out of time). */
   more: boolean;
+  /** After a failed attempt: when its retry is due (null: it failed for good). */
+  retryAt?: Date | null;
 }
 
 /**
@@ -218,8 +220,7 @@ async function sendRun(run: readonly Claimed[], claimedAt: number): Promise<Grou
       continue;
     }
     const retryAt = await recordFailed(delivery, result);
-    if (retryAt) await nudgeDeliveries([{ endpointId: delivery.endpointId, orderKey: delivery.orderKey }], retryAt);
-    return { delivered: outcome.delivered, unsent: run.slice(i + 1), more: false };
+    return { delivered: outcome.delivered, unsent: run.slice(i + 1), more: false, retryAt };
   }
   return outcome;
 }
@@ -250,9 +251,16 @@ export async function runDeliverJobs(
       const key = groupKey(delivery);
       runs.set(key, [...(runs.get(key) ?? []), delivery]);
     }
-    const outcomes = await Promise.all([...runs.values()].map((run) => sendRun(run, claimedAt)));
+    const groupRuns = [...runs.values()];
+    const outcomes = await Promise.all(groupRuns.map((run) => sendRun(run, claimedAt)));
     await recordDelivered(outcomes.flatMap((o) => o.delivered));
     await release(outcomes.flatMap((o) => o.unsent));
+    // Retries are queued once the deliveries before them are recorded: a retry that ran earlier
+    // would find its group's head still leased by this round, and end without sending.
+    for (const [i, outcome] of outcomes.entries()) {
+      const head = groupRuns[i]?.[0];
+      if (outcome.retryAt && head) await nudgeDeliveries([{ endpointId: head.endpointId, orderKey: head.orderKey }], outcome.retryAt);
+    }
     const continuing = new Set([...runs.keys()].filter((_, i) => outcomes[i]?.more));
     active = active.filter((group) => continuing.has(groupKey(group)));
   }

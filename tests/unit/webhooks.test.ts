@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { checkWebhookUrl, isPublicAddress } from "@/lib/webhooks/address";
 import { nextAttemptAt, RETRY_WINDOW_MS } from "@/lib/webhooks/deliveries";
@@ -48,6 +50,64 @@ describe("webhook URL check (SSRF)", () => {
     const result = await postWebhook("https://127.0.0.1:9/hook", "{}", {}, { allowPrivate: false });
     expect(result).toMatchObject({ ok: false, status: null });
     expect(result.error).toMatch(/^Refused: the URL resolves to 127\.0\.0\.1/);
+  });
+});
+
+/** A receiver on 127.0.0.1 that counts connections and requests; `onRequest` may cut a connection instead of answering. */
+async function countingReceiver(onRequest: (nthOnConnection: number) => "answer" | "cut") {
+  const seen = { connections: 0, requests: 0 };
+  const perSocket = new WeakMap<object, number>();
+  const server = http.createServer((req, res) => {
+    seen.requests++;
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    req.resume();
+    req.on("end", () => (onRequest(n) === "cut" ? req.socket.destroy() : res.writeHead(204).end()));
+  });
+  server.on("connection", () => seen.connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { url, seen, close };
+}
+
+describe("webhook HTTP attempts", () => {
+  it("reuse one kept-alive connection for consecutive deliveries", async () => {
+    const receiver = await countingReceiver(() => "answer");
+    try {
+      for (let i = 0; i < 3; i++) expect(await postWebhook(receiver.url, "{}", {}, { allowPrivate: true })).toMatchObject({ ok: true, status: 204 });
+      expect(receiver.seen).toEqual({ connections: 1, requests: 3 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("retry once, on a fresh connection, when the receiver dropped the kept-alive one", async () => {
+    // The second request on a connection finds it closed, as after a receiver's idle timeout.
+    const receiver = await countingReceiver((nthOnConnection) => (nthOnConnection === 2 ? "cut" : "answer"));
+    try {
+      expect(await postWebhook(receiver.url, "{}", {}, { allowPrivate: true })).toMatchObject({ ok: true });
+      expect(await postWebhook(receiver.url, "{}", {}, { allowPrivate: true })).toMatchObject({ ok: true, status: 204, error: null });
+      expect(receiver.seen).toEqual({ connections: 2, requests: 3 });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("do not retry a fresh connection that fails: the attempt fails", async () => {
+    const receiver = await countingReceiver(() => "cut");
+    try {
+      const result = await postWebhook(receiver.url, "{}", {}, { allowPrivate: true });
+      expect(result).toMatchObject({ ok: false, status: null });
+      expect(result.error).toMatch(/^Network error: /);
+      expect(receiver.seen.requests).toBe(1);
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
