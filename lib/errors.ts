@@ -60,7 +60,7 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
 }
 
 /** The PostgreSQL SQLSTATE of a database error, wherever the driver or Prisma put it. */
-function postgresErrorCode(error: unknown): string | undefined {
+export function postgresErrorCode(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (typeof current === "object" && current !== null && !seen.has(current)) {

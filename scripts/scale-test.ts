@@ -201,6 +201,7 @@ async function main(): Promise<number> {
   let database: TempDatabase | undefined;
   const apps: (AppServer | undefined)[] = [];
   let printLogs = () => {};
+  let logCounts = () => "";
   let proxy: http.Server | undefined;
   let webhookReceiver: http.Server | undefined;
   try {
@@ -236,6 +237,13 @@ async function main(): Promise<number> {
       instances.push({ name: `${backends[i]!.name}${instances.filter((s) => s.name.startsWith(backends[i]!.name)).length + 1}`, server });
       return server;
     };
+    logCounts = () =>
+      instances
+        .map(({ name, server }) => {
+          const levels = server.output().split("\n").map((line) => Number(/"level":(\d+)/.exec(line)?.[1] ?? 0));
+          return `${name}: ${levels.filter((l) => l === 40).length} warnings, ${levels.filter((l) => l >= 50).length} errors`;
+        })
+        .join("; ");
     printLogs = () => {
       for (const { name, server } of instances) {
         const lines = server.output().split("\n").filter((line) => line.trim() !== "");
@@ -604,6 +612,8 @@ async function main(): Promise<number> {
     const passed = checks.filter((c) => c.status === "ok").length;
     console.log(`\nFinished in ${seconds} s; NOT CHECKED lines are counted as skipped.`);
     console.log(`scale-test: ${passed} passed, ${failed} failed, ${checks.length - passed - failed} skipped`);
+    // Always say how many warnings and errors the instances logged (their lines are printed on a failure).
+    console.log(`instances logged ${logCounts()}`);
     if (failed > 0) printLogs();
     return failed > 0 ? 1 : 0;
   } finally {

@@ -1,6 +1,7 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { postgresErrorCode } from "@/lib/errors";
 import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from "./send";
 import { signatureHeader } from "./signing";
@@ -59,20 +60,51 @@ const CLAIMED_COLUMNS = Prisma.sql`d."id", d."endpointId", d."orderKey", d."seq"
  * delivery (the head) when it is due, not leased by another sender, and its endpoint enabled; and
  * with it up to RUN - 1 of the group's next pending deliveries, up to the first that is not due
  * or is leased. Followers are claimed only with their head (the second UPDATE reads the first's
- * RETURNING): two senders racing for a group both aim at the same head, PostgreSQL re-checks its
- * lease after the row lock, and the loser claims nothing of that group.
+ * RETURNING): two senders racing for a group both aim at the same head, and the loser claims
+ * nothing of that group.
+ * - The heads are locked first, in id order: two senders claiming overlapping groups wait for
+ *   each other instead of deadlocking.
+ * - Each UPDATE re-checks `status = 'pending'` and the lease on the row as it is once locked:
+ *   a head another sender delivered meanwhile is not claimed (and sent) again.
  */
-async function claimRuns(groups: readonly DeliverJobData[]): Promise<Claimed[]> {
+/**
+ * Runs one statement again if PostgreSQL broke a deadlock by rolling it back (it is one
+ * statement: nothing of it was written). Claims and records lock rows of many groups at once;
+ * they take them in id order, which leaves few ways to deadlock, but not none.
+ */
+async function retryOnDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (postgresErrorCode(error) !== "40P01" || attempt >= 3) throw error;
+    }
+  }
+}
+
+const byId = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+function claimRuns(groups: readonly DeliverJobData[]): Promise<Claimed[]> {
+  return retryOnDeadlock(() => claimRunsOnce(groups));
+}
+
+async function claimRunsOnce(groups: readonly DeliverJobData[]): Promise<Claimed[]> {
   if (groups.length === 0) return [];
   const rows = await prisma.$queryRaw<(Claimed & { seq: bigint })[]>`
-    WITH "heads" AS (
+    WITH "candidates" AS (
+      SELECT h."id" FROM "WebhookDelivery" h
+      WHERE h."id" IN (SELECT (SELECT x."id" FROM "WebhookDelivery" x
+            WHERE x."endpointId" = g."endpointId" AND x."orderKey" = g."orderKey" AND x."status" = 'pending'
+            ORDER BY x."seq" LIMIT 1)
+          FROM unnest(${groups.map((g) => g.endpointId)}::text[], ${groups.map((g) => g.orderKey)}::text[]) AS g("endpointId", "orderKey"))
+        -- A head leased by another sender is not even locked (it is not ours to claim).
+        AND ${DUE_AND_FREE("h")}
+      ORDER BY h."id"
+      FOR UPDATE OF h
+    ), "heads" AS (
       UPDATE "WebhookDelivery" d SET "lockedUntil" = ${LEASE}, "attempts" = d."attempts" + 1, "lastAttemptAt" = ${NOW}
-      FROM "WebhookEndpoint" e,
-        (SELECT (SELECT h."id" FROM "WebhookDelivery" h
-            WHERE h."endpointId" = g."endpointId" AND h."orderKey" = g."orderKey" AND h."status" = 'pending'
-            ORDER BY h."seq" LIMIT 1) AS "id"
-          FROM unnest(${groups.map((g) => g.endpointId)}::text[], ${groups.map((g) => g.orderKey)}::text[]) AS g("endpointId", "orderKey")) c
-      WHERE d."id" = c."id" AND e."id" = d."endpointId" AND e."enabled" AND ${DUE_AND_FREE("d")}
+      FROM "WebhookEndpoint" e, "candidates" c
+      WHERE d."id" = c."id" AND d."status" = 'pending' AND e."id" = d."endpointId" AND e."enabled" AND ${DUE_AND_FREE("d")}
       RETURNING ${CLAIMED_COLUMNS}
     ), "followers" AS (
       UPDATE "WebhookDelivery" d SET "lockedUntil" = ${LEASE}, "attempts" = d."attempts" + 1, "lastAttemptAt" = ${NOW}
@@ -83,7 +115,7 @@ async function claimRuns(groups: readonly DeliverJobData[]): Promise<Claimed[]> 
             WHERE x."endpointId" = "heads"."endpointId" AND x."orderKey" = "heads"."orderKey" AND x."status" = 'pending' AND x."seq" > "heads"."seq"
             ORDER BY x."seq" LIMIT ${RUN - 1}) f
           WHERE f."sendable") r
-      WHERE d."id" = r."id" AND e."id" = d."endpointId" AND ${DUE_AND_FREE("d")}
+      WHERE d."id" = r."id" AND d."status" = 'pending' AND e."id" = d."endpointId" AND ${DUE_AND_FREE("d")}
       RETURNING ${CLAIMED_COLUMNS}
     )
     SELECT * FROM "heads" UNION ALL SELECT * FROM "followers"`;
@@ -93,10 +125,11 @@ async function claimRuns(groups: readonly DeliverJobData[]): Promise<Claimed[]> 
 /** Gives back claimed deliveries that were not attempted (their group stopped at a failure, or ran out of time). */
 async function release(unsent: readonly Claimed[]): Promise<void> {
   if (unsent.length === 0) return;
-  await prisma.$executeRaw`
+  const ids = byId(unsent).map((d) => d.id);
+  await retryOnDeadlock(() => prisma.$executeRaw`
     UPDATE "WebhookDelivery" SET "lockedUntil" = NULL, "attempts" = "attempts" - 1,
       "lastAttemptAt" = CASE WHEN "attempts" = 1 THEN NULL ELSE "lastAttemptAt" END
-    WHERE "id" = ANY(${unsent.map((d) => d.id)}::text[]) AND "status" = 'pending'`;
+    WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending'`);
 }
 
 const LEAD_KEYS = ["id", "name", "email", "phone", "company", "source", "status", "value", "currency", "lossReason", "qualifiedAt", "wonAt", "lostAt", "createdAt", "updatedAt", "version"];
@@ -134,9 +167,10 @@ async function attempt(delivery: Claimed): Promise<AttemptResult> {
 const cleanBody = (body: string | null) => (body === null ? null : body.replace(/\u0000/g, ""));
 
 /** Records successful attempts, in one statement; the endpoints' failure runs (if any) end. */
-async function recordDelivered(sent: readonly { delivery: Claimed; result: AttemptResult }[]): Promise<void> {
-  if (sent.length === 0) return;
-  await prisma.$executeRaw`
+async function recordDelivered(unordered: readonly { delivery: Claimed; result: AttemptResult }[]): Promise<void> {
+  if (unordered.length === 0) return;
+  const sent = [...unordered].sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : a.delivery.id > b.delivery.id ? 1 : 0));
+  await retryOnDeadlock(() => prisma.$executeRaw`
     WITH "done" AS (
       UPDATE "WebhookDelivery" d SET "status" = 'delivered', "lockedUntil" = NULL, "responseStatus" = r."status",
         "responseTimeMs" = r."timeMs", "responseBody" = r."body", "error" = NULL, "deliveredAt" = ${NOW}
@@ -144,7 +178,7 @@ async function recordDelivered(sent: readonly { delivery: Claimed; result: Attem
         ${sent.map((s) => s.result.timeMs)}::int[], ${sent.map((s) => cleanBody(s.result.body))}::text[]) AS r("id", "status", "timeMs", "body")
       WHERE d."id" = r."id" RETURNING d."endpointId")
     UPDATE "WebhookEndpoint" SET "failingSince" = NULL
-    WHERE "id" IN (SELECT DISTINCT "endpointId" FROM "done") AND "failingSince" IS NOT NULL`;
+    WHERE "id" IN (SELECT DISTINCT "endpointId" FROM "done") AND "failingSince" IS NOT NULL`);
 }
 
 /** Records a failed attempt; returns when to retry (null: given up, the delivery is failed). */
