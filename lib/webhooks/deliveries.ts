@@ -275,11 +275,12 @@ export async function runDeliverJobs(
   const unique = new Map(groups.map((group) => [groupKey(group), { endpointId: group.endpointId, orderKey: group.orderKey }]));
   let active = [...unique.values()];
   for (let round = 0; round < rounds && active.length > 0; round++) {
+    // Before the claim: if this process dies once it holds leases, a sweep after them re-queues
+    // the groups (a sweep repeats itself while anything is pending).
+    await ensureSweep();
     const claimedAt = Date.now();
     const claimed = await claimRuns(active);
     if (claimed.length === 0) return;
-    // If this process dies while sending, a sweep after the lease re-queues the groups.
-    await ensureSweep();
     const runs = new Map<string, Claimed[]>();
     for (const delivery of claimed) {
       const key = groupKey(delivery);

@@ -1,6 +1,6 @@
 import "server-only";
 import { logger } from "@/lib/log";
-import { nudgeDeliveries, type DeliverJobData } from "./jobs";
+import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
 
 /**
  * Sending a change's deliveries as soon as it commits, from the instance that made it.
@@ -48,9 +48,14 @@ function queueAsJobs(groups: readonly DeliverJobData[]): void {
   );
 }
 
-/** This process sends the deliveries of the changes it commits (called where the job workers start). */
+/**
+ * This process sends the deliveries of the changes it commits (called where the job workers
+ * start). A sweep runs at once: what this instance left behind when it last stopped (wake-ups
+ * lost, leases held) is queued as soon as it is due, not at the next minute's sweep.
+ */
 export function enableLocalDispatch(): void {
   state.local = true;
+  scheduleSweep(0).catch((error: unknown) => logger.warn({ err: error }, "Could not schedule the start-up webhook sweep; the minute sweep will run"));
 }
 
 /** Wakes the sending of these (endpoint, lead) groups; called after the change that wrote them committed. */
