@@ -55,7 +55,7 @@ function queueAsJobs(groups: readonly DeliverJobData[]): void {
  */
 export function enableLocalDispatch(): void {
   state.local = true;
-  scheduleSweep(0).catch((error: unknown) => logger.warn({ err: error }, "Could not schedule the start-up webhook sweep; the minute sweep will run"));
+  scheduleSweep(0, { throttled: false }).catch((error: unknown) => logger.warn({ err: error }, "Could not schedule the start-up webhook sweep; the minute sweep will run"));
 }
 
 /** Wakes the sending of these (endpoint, lead) groups; called after the change that wrote them committed. */

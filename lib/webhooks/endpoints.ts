@@ -154,7 +154,7 @@ export async function updateWebhookEndpoint(organizationId: string, id: string, 
     select: endpointSelect,
   });
   // Deliveries that waited while it was disabled go out now.
-  if (enabling) await scheduleSweep(0, id);
+  if (enabling) await scheduleSweep(0, { endpointId: id });
   return toDto(row);
 }
 

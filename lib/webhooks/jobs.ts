@@ -79,10 +79,17 @@ export async function nudgeDeliveries(groups: readonly DeliverJobData[], startAf
   await boss.insert(deliverJobs(groups, startAfter));
 }
 
-/** A sweep in `seconds`, at most one per 5-second slot across all instances (per endpoint, when one is named). */
-export async function scheduleSweep(seconds: number, endpointId?: string): Promise<void> {
+/**
+ * A sweep in `seconds`. Throttled (the default): at most one per 5-second slot of the moment it
+ * is asked for, across all instances (per endpoint, when one is named); pg-boss keeps the slot
+ * taken even once that sweep has run. The start-up sweep is not throttled: it would otherwise
+ * take the slot of the lease sweep that the instance's first claim asks for right after.
+ */
+export async function scheduleSweep(seconds: number, options: { endpointId?: string; throttled?: boolean } = {}): Promise<void> {
   const boss = await getBoss();
   await createQueue(boss, SWEEP_QUEUE, webhookSweepJob.options);
+  const { endpointId, throttled = true } = options;
   const data: SweepJobData = endpointId ? { endpointId } : {};
-  await boss.send(SWEEP_QUEUE, data, { startAfter: seconds, singletonKey: endpointId ? `webhook-sweep:${endpointId}` : "webhook-sweep", singletonSeconds: 5 });
+  const throttle = throttled ? { singletonKey: endpointId ? `webhook-sweep:${endpointId}` : "webhook-sweep", singletonSeconds: 5 } : {};
+  await boss.send(SWEEP_QUEUE, data, { startAfter: seconds, ...throttle });
 }
