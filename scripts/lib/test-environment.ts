@@ -56,7 +56,10 @@ export async function startAppServer(
 ): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port)], {
+  // LEADLINE_BENCH_CPU_PROF_DIR: write a V8 CPU profile of the server there when it exits (the bench's "find out why").
+  const profileDir = process.env.LEADLINE_BENCH_CPU_PROF_DIR;
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, nextBin(), "start", "-p", String(port)], {
     stdio: options.captureOutput ? ["ignore", "pipe", "inherit"] : options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
     env: {
       ...process.env,
