@@ -53,17 +53,40 @@ function getPrismaClient(): PrismaClient {
   return globalForPrisma.leadlinePrisma;
 }
 
-/**
- * One statement on the shared pool, without Prisma's per-call machinery: for the few reads that
- * run before every API request (the key lookup), where that machinery is most of the cost. Not
- * in a transaction. `pg` parses `timestamp` columns (no time zone) as local time: select them as
- * `... AT TIME ZONE 'UTC'` (timestamptz) so they come back as the right instant.
- */
-export async function rawQuery<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+/** The process's one pool (opened with the Prisma client): for the SQL stores' own statements and transactions. */
+export function databasePool(): pg.Pool {
   getPrismaClient();
   const pool = globalForPrisma.leadlinePool;
   if (!pool) throw new Error("The database pool is not open");
-  return (await pool.query<T>(text, values)).rows;
+  return pool;
+}
+
+/**
+ * How the SQL stores read and send values with `pg`, the same way Prisma does: the schema's
+ * `timestamp(3)` columns hold UTC without a time zone, so they are parsed as UTC (pg's default
+ * reads them as the process's local time), and a Date parameter is sent as its UTC ISO text
+ * (pg's default sends local time with an offset, which a cast to `timestamp` would drop).
+ */
+const TIMESTAMP_OID = 1114;
+const parseUtcTimestamp = (text: string): Date => new Date(`${text.replace(" ", "T")}Z`);
+export const SQL_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID && format !== "binary" ? parseUtcTimestamp : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+};
+const toSqlValue = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(toSqlValue) : value);
+
+/** A statement as the SQL stores send it: parameters prepared and result types parsed as above. */
+export function sqlStatement(text: string, values: readonly unknown[]): pg.QueryConfig {
+  return { text, values: values.map(toSqlValue), types: SQL_TYPES };
+}
+
+/**
+ * One statement on the shared pool, without Prisma's per-call machinery: for reads that run on
+ * every request (the key lookup, the lists), where that machinery is much of the cost. Not in a
+ * transaction (see lib/db/sql-tx for those).
+ */
+export async function rawQuery<T extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<T[]> {
+  return (await databasePool().query<T>(sqlStatement(text, values))).rows;
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, type LeadImport } from "@/lib/generated/prisma/client";
-import { prisma, type TransactionClient } from "@/lib/db/client";
+import { prisma } from "@/lib/db/client";
+import { sqlTransaction, type SqlTx } from "@/lib/db/sql-tx";
 import type { Actor } from "@/lib/auth/actor";
 import type { ColumnMapping } from "./mapping";
 import type { ImportMode } from "./schemas";
@@ -124,7 +125,7 @@ export async function pendingRows(importId: string, limit: number): Promise<Pend
  */
 export async function recordOutcomes(importId: string, owner: string, leaseSeconds: number, outcomes: readonly RowOutcome[]): Promise<boolean> {
   if (outcomes.length === 0) return true;
-  return prisma.$transaction((tx) => recordOutcomesIn(tx, importId, owner, leaseSeconds, outcomes));
+  return sqlTransaction((tx) => recordOutcomesIn(tx, importId, owner, leaseSeconds, outcomes));
 }
 
 /**
@@ -132,7 +133,7 @@ export async function recordOutcomes(importId: string, owner: string, leaseSecon
  * row's change and its outcome commit together). Returns false when this worker no longer holds
  * the lease: the caller must then roll its transaction back.
  */
-export async function recordOutcomesIn(tx: TransactionClient, importId: string, owner: string, leaseSeconds: number, outcomes: readonly RowOutcome[]): Promise<boolean> {
+export async function recordOutcomesIn(tx: SqlTx, importId: string, owner: string, leaseSeconds: number, outcomes: readonly RowOutcome[]): Promise<boolean> {
   if (outcomes.length === 0) return true;
   const created = outcomes.filter((o) => o.outcome === "created").length;
   const updated = outcomes.filter((o) => o.outcome === "updated").length;
@@ -143,18 +144,22 @@ export async function recordOutcomesIn(tx: TransactionClient, importId: string, 
     leadId: o.outcome === "failed" ? null : o.leadId,
     error: o.outcome === "failed" ? o.error : null,
   }));
-  const held = await tx.$executeRaw`
-    UPDATE "LeadImport"
-    SET "processedRows" = "processedRows" + ${outcomes.length}, "createdCount" = "createdCount" + ${created},
-        "updatedCount" = "updatedCount" + ${updated}, "failedCount" = "failedCount" + ${failed},
-        "leaseUntil" = now() + make_interval(secs => ${leaseSeconds}), "updatedAt" = now()
-    WHERE "id" = ${importId} AND "leaseOwner" = ${owner} AND "status" = 'running'`;
+  const held = await tx.execute(
+    `UPDATE "LeadImport"
+    SET "processedRows" = "processedRows" + $1, "createdCount" = "createdCount" + $2,
+        "updatedCount" = "updatedCount" + $3, "failedCount" = "failedCount" + $4,
+        "leaseUntil" = now() + make_interval(secs => $5), "updatedAt" = now()
+    WHERE "id" = $6 AND "leaseOwner" = $7 AND "status" = 'running'`,
+    [outcomes.length, created, updated, failed, leaseSeconds, importId, owner],
+  );
   if (held !== 1) return false;
-  await tx.$executeRaw`
-    UPDATE "LeadImportRow" r
+  await tx.execute(
+    `UPDATE "LeadImportRow" r
     SET "outcome" = o."outcome", "leadId" = o."leadId", "error" = o."error"
-    FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS o("rowNumber" int, "outcome" text, "leadId" text, "error" text)
-    WHERE r."importId" = ${importId} AND r."rowNumber" = o."rowNumber" AND r."outcome" IS NULL`;
+    FROM jsonb_to_recordset($1::jsonb) AS o("rowNumber" int, "outcome" text, "leadId" text, "error" text)
+    WHERE r."importId" = $2 AND r."rowNumber" = o."rowNumber" AND r."outcome" IS NULL`,
+    [JSON.stringify(payload), importId],
+  );
   return true;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { prisma, type TransactionClient } from "@/lib/db/client";
+import { prisma } from "@/lib/db/client";
+import type { SqlTx } from "@/lib/db/sql-tx";
 import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { reasonKey, type UpdateLossReasonInput } from "./schemas";
@@ -86,6 +87,6 @@ export async function reorderLossReasons(organizationId: string, ids: string[]):
  * The managed reason a free-text loss reason links to, or null ("Other"). Called by the lead
  * services before they plan a change, inside their transaction.
  */
-export function resolveLossReasonId(organizationId: string, text: string, tx?: TransactionClient): Promise<string | null> {
+export function resolveLossReasonId(organizationId: string, text: string, tx?: SqlTx): Promise<string | null> {
   return findLossReasonIdByText(organizationId, text, tx);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { prisma, type TransactionClient } from "@/lib/db/client";
+import { prisma, rawQuery, type TransactionClient } from "@/lib/db/client";
+import type { SqlTx } from "@/lib/db/sql-tx";
 
 /** The one store of the LossReason table. */
 
@@ -22,16 +23,15 @@ export function findLossReason(organizationId: string, id: string, db: Transacti
   return db.lossReason.findFirst({ where: { organizationId, id } });
 }
 
-/** The id of the reason whose name is `text`, trimmed and case-insensitive; an active reason wins over an archived one. */
-export async function findLossReasonIdByText(
-  organizationId: string,
-  text: string,
-  db: TransactionClient | typeof prisma = prisma,
-): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "LossReason"
-    WHERE "organizationId" = ${organizationId} AND lower(btrim("name")) = lower(btrim(${text}))
+/**
+ * The id of the reason whose name is `text`, trimmed and case-insensitive; an active reason wins
+ * over an archived one. In a lead change's transaction (`tx`, lib/db/sql-tx) or on its own.
+ */
+export async function findLossReasonIdByText(organizationId: string, text: string, tx?: SqlTx): Promise<string | null> {
+  const sql = `SELECT "id" FROM "LossReason"
+    WHERE "organizationId" = $1 AND lower(btrim("name")) = lower(btrim($2))
     ORDER BY "archivedAt" NULLS FIRST, "position" LIMIT 1`;
+  const rows = tx ? await tx.query<{ id: string }>(sql, [organizationId, text]) : await rawQuery<{ id: string }>(sql, [organizationId, text]);
   return rows[0]?.id ?? null;
 }
 

@@ -1,6 +1,7 @@
+import "server-only";
 import type { ActorContext } from "@/lib/auth/actor";
 import { afterCommit } from "@/lib/db/after-commit";
-import type { TransactionClient } from "@/lib/db/client";
+import type { SqlTx } from "@/lib/db/sql-tx";
 import { newId } from "@/lib/ids";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { WebhookEventType } from "./schemas";
@@ -84,9 +85,11 @@ export function deriveWebhookEvents(ctx: ActorContext, change: LeadChangeWritten
 }
 
 /** Whether the organization has an enabled endpoint: read in the change's transaction, never cached (other instances add them). */
-export async function hasWebhookEndpoints(tx: TransactionClient, organizationId: string): Promise<boolean> {
-  const [row] = await tx.$queryRaw<{ found: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM "WebhookEndpoint" WHERE "organizationId" = ${organizationId} AND "enabled") AS "found"`;
+export async function hasWebhookEndpoints(tx: SqlTx, organizationId: string): Promise<boolean> {
+  const [row] = await tx.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM "WebhookEndpoint" WHERE "organizationId" = $1 AND "enabled") AS "found"`,
+    [organizationId],
+  );
   return row?.found ?? false;
 }
 
@@ -97,20 +100,29 @@ export async function hasWebhookEndpoints(tx: TransactionClient, organizationId:
  * counts at once on every instance. Once the transaction commits, the deliveries' sending is
  * woken (./dispatch); if it rolls back, the rows are gone and nothing is sent.
  */
-export async function recordWebhookEvents(tx: TransactionClient, ctx: ActorContext, change: LeadChangeWritten): Promise<void> {
+export async function recordWebhookEvents(tx: SqlTx, ctx: ActorContext, change: LeadChangeWritten): Promise<void> {
   const derived = deriveWebhookEvents(ctx, change);
   if (derived.length === 0) return;
-  const rows = await tx.$queryRaw<{ endpointId: string; orderKey: string }[]>`
-    INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt")
+  const rows = await tx.query<{ endpointId: string; orderKey: string }>(
+    `INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt")
     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e."organizationId", e."id", ev.event_id, ev.event_type, ev.lead_id, ev.lead_id,
       ev.payload, (ev.created_at AT TIME ZONE 'UTC')::timestamp(3), (ev.created_at AT TIME ZONE 'UTC')::timestamp(3)
-    FROM unnest(${derived.map((d) => d.id)}::text[], ${derived.map((d) => d.type)}::text[], ${derived.map((d) => d.leadId)}::text[],
-      ${derived.map((d) => d.statusTo)}::text[], ${derived.map((d) => d.payload)}::jsonb[], ${derived.map((d) => d.createdAt)}::timestamptz[])
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])
       WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at, ord)
-    JOIN "WebhookEndpoint" e ON e."organizationId" = ${ctx.organization.id} AND e."enabled" AND ev.event_type = ANY(e."events")
+    JOIN "WebhookEndpoint" e ON e."organizationId" = $7 AND e."enabled" AND ev.event_type = ANY(e."events")
       AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))
     ORDER BY ev.ord, e."id"
-    RETURNING "endpointId", "orderKey"`;
+    RETURNING "endpointId", "orderKey"`,
+    [
+      derived.map((d) => d.id),
+      derived.map((d) => d.type),
+      derived.map((d) => d.leadId),
+      derived.map((d) => d.statusTo),
+      derived.map((d) => d.payload),
+      derived.map((d) => d.createdAt),
+      ctx.organization.id,
+    ],
+  );
   if (rows.length > 0) afterCommit(tx, () => dispatchDeliveries(rows.map(({ endpointId, orderKey }) => ({ endpointId, orderKey }))));
 }
 

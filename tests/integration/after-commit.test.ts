@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { afterCommit } from "@/lib/db/after-commit";
-import { prisma } from "@/lib/db/client";
+import { sqlTransaction } from "@/lib/db/sql-tx";
 import { inTransaction } from "@/lib/leads/store";
 
 /** afterCommit (the webhook outbox's wake-up): after the commit, never for a rollback. */
@@ -10,7 +10,7 @@ it("runs the callbacks once the transaction committed, in order", async () => {
   await inTransaction(async (tx) => {
     afterCommit(tx, () => calls.push("first"));
     afterCommit(tx, () => calls.push("second"));
-    await tx.$queryRaw`SELECT 1`;
+    await tx.query("SELECT 1");
     expect(calls).toEqual([]);
   });
   expect(calls).toEqual(["first", "second"]);
@@ -28,7 +28,7 @@ it("never runs them for a transaction that rolled back", async () => {
 });
 
 it("refuses a transaction it does not run (the wake-up would be lost)", async () => {
-  await prisma.$transaction(async (tx) => {
+  await sqlTransaction(async (tx) => {
     expect(() => afterCommit(tx, () => undefined)).toThrow(/inTransaction/);
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { withAfterCommit } from "@/lib/db/after-commit";
-import { prisma, type TransactionClient } from "@/lib/db/client";
+import { rawQuery, type TransactionClient } from "@/lib/db/client";
+import { isRetryableTransactionError, sqlTransaction, type SqlTx } from "@/lib/db/sql-tx";
 import {
   countMatchingSql,
   findMatchingSql,
@@ -22,13 +23,14 @@ import { leadRecordFromRow, type LeadEventRow, type LeadNoteRow, type LeadRecord
 /**
  * The lead store: the one place that writes Lead, LeadNote and LeadEvent (and reads them for a
  * write). The services hold the rules (planLeadUpdate, historyRecords) and call these functions;
- * none of them imports the Prisma client. The SQL itself is in ./sql, shared with the bench.
+ * none of them imports the Prisma client. The SQL itself is in ./sql, shared with the bench, and
+ * runs on `pg` directly (lib/db/sql-tx): the PATCH path's statements are the floor's statements.
  */
 
 export type { LeadEventRow, LeadNoteRow, LeadRecord, LeadUpdateWrite, NewLeadRow } from "./record";
 
 /** A transaction of the store; opaque to the services. */
-export type StoreTx = TransactionClient;
+export type StoreTx = SqlTx;
 
 /** What identifies the leads of one organization: one normalised column and its value. */
 export interface LeadMatchKey {
@@ -37,21 +39,23 @@ export interface LeadMatchKey {
   value: string;
 }
 
-const rows = async (tx: StoreTx | typeof prisma, sql: string, params: unknown[]): Promise<LeadRecord[]> =>
-  (await tx.$queryRawUnsafe<LeadRow[]>(sql, ...params)).map(leadRecordFromRow);
+/** Outside a transaction: one statement on the pool. */
+const outside: Pick<SqlTx, "query"> = { query: (text, values = []) => rawQuery(text, values) };
+
+const rows = async (tx: Pick<SqlTx, "query">, sql: string, params: unknown[]): Promise<LeadRecord[]> =>
+  (await tx.query<LeadRow>(sql, params)).map(leadRecordFromRow);
 
 /**
- * Runs `work` in one transaction. Deadlocks and serialization failures (P2034) are retried: the
- * whole transaction rolled back, so nothing was half-written. Work registered with afterCommit
+ * Runs `work` in one transaction. Deadlocks and serialization failures are retried: the whole
+ * transaction rolled back, so nothing was half-written. Work registered with afterCommit
  * (lib/db/after-commit) runs once the transaction committed, and not for an attempt rolled back.
  */
 export async function inTransaction<T>(work: (tx: StoreTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withAfterCommit((body) => prisma.$transaction(body, { maxWait: 15_000, timeout: options.timeoutMs ?? 30_000 }), work);
+      return await withAfterCommit((body) => sqlTransaction(body, { maxWaitMs: 15_000, timeoutMs: options.timeoutMs ?? 30_000 }), work);
     } catch (error) {
-      const retryable = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
-      if (!retryable || attempt >= 3) throw error;
+      if (!isRetryableTransactionError(error) || attempt >= 3) throw error;
     }
   }
 }
@@ -63,11 +67,11 @@ export function lockMatchingLeads(tx: StoreTx, key: LeadMatchKey, limit: number)
 
 /** The matching leads without locking them (dry runs), oldest first, at most `limit`. */
 export function findMatchingLeads(key: LeadMatchKey, limit: number): Promise<LeadRecord[]> {
-  return rows(prisma, findMatchingSql(key.column), [key.organizationId, key.value, limit]);
+  return rows(outside, findMatchingSql(key.column), [key.organizationId, key.value, limit]);
 }
 
 export async function countMatchingLeads(tx: StoreTx | null, key: LeadMatchKey): Promise<number> {
-  const [row] = await (tx ?? prisma).$queryRawUnsafe<{ count: number }[]>(countMatchingSql(key.column), key.organizationId, key.value);
+  const [row] = await (tx ?? outside).query<{ count: number }>(countMatchingSql(key.column), [key.organizationId, key.value]);
   return Number(row?.count ?? 0);
 }
 
@@ -85,11 +89,11 @@ export async function writeLeadChanges(
 }
 
 /**
- * Inserts leads that come with their whole history (the demo data, imports): every column as
- * given, in one transaction with the caller's other writes.
+ * Inserts leads that come with their whole history (the demo data): every column as given, in
+ * the demo seed's Prisma transaction with its other writes.
  */
 export async function importLeads(
-  tx: StoreTx,
+  tx: TransactionClient,
   rows: { leads: Prisma.LeadCreateManyInput[]; notes: Prisma.LeadNoteCreateManyInput[]; events: Prisma.LeadEventCreateManyInput[] },
 ): Promise<void> {
   await tx.lead.createMany({ data: rows.leads });
@@ -122,7 +126,7 @@ export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes
     data.lossReason ? lead.lossReasonId : null,
   ]);
   if (!created) throw new Error("The new lead was not returned");
-  await tx.$executeRawUnsafe(INSERT_HISTORY_SQL, ...insertHistoryParams(history.notes, history.events));
+  await tx.execute(INSERT_HISTORY_SQL, insertHistoryParams(history.notes, history.events));
   return created;
 }
 
@@ -132,13 +136,19 @@ export async function insertLead(tx: StoreTx, lead: NewLeadRow, history: { notes
  */
 export async function insertLeads(tx: StoreTx, leads: readonly NewLeadRow[], history: { notes: readonly LeadNoteRow[]; events: readonly LeadEventRow[] }): Promise<void> {
   if (leads.length === 0) return;
-  await tx.$executeRawUnsafe(INSERT_LEADS_SQL, ...insertLeadsParams(leads, history.notes, history.events));
+  await tx.execute(INSERT_LEADS_SQL, insertLeadsParams(leads, history.notes, history.events));
+}
+
+/** The organization's lead with this id, as stored, or null (another organization's lead is not found). */
+export async function findLead(organizationId: string, id: string): Promise<LeadRecord | null> {
+  const [lead] = await rows(outside, `SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE "id" = $1 AND "organizationId" = $2`, [id, organizationId]);
+  return lead ?? null;
 }
 
 /** The leads with these ids, as stored (in the caller's transaction). */
 export async function findLeadsByIds(tx: StoreTx, ids: readonly string[]): Promise<LeadRecord[]> {
   if (ids.length === 0) return [];
-  const found = await tx.$queryRawUnsafe<LeadRow[]>(`SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE "id" = ANY($1::text[])`, [...ids]);
+  const found = await tx.query<LeadRow>(`SELECT ${LEAD_COLUMNS} FROM "Lead" WHERE "id" = ANY($1::text[])`, [[...ids]]);
   return found.map(leadRecordFromRow);
 }
 
@@ -151,7 +161,7 @@ export async function lockLeadsByEmails(tx: StoreTx, organizationId: string, ema
   const sorted = [...new Set(emails)].sort();
   const result = new Map<string, LeadRecord[]>(sorted.map((email) => [email, []]));
   if (sorted.length === 0) return result;
-  const found = await tx.$queryRawUnsafe<(LeadRow & { matchKey: string })[]>(LOCK_BY_EMAILS_SQL, organizationId, sorted, limitPerEmail);
+  const found = await tx.query<LeadRow & { matchKey: string }>(LOCK_BY_EMAILS_SQL, [organizationId, sorted, limitPerEmail]);
   for (const { matchKey, ...row } of found) result.get(matchKey)?.push(leadRecordFromRow(row));
   return result;
 }

@@ -1,7 +1,7 @@
 /**
  * The SQL of the lead store: the one column list, and every statement that reads or writes Lead,
  * LeadNote and LeadEvent on the write path, as plain text with positional parameters. The store
- * runs them through Prisma; the bench's raw baseline runs the very same text through `pg`.
+ * runs them through `pg` (lib/db/sql-tx), and so does the bench's raw baseline: the very same text.
  *
  * Every statement takes a fixed number of parameters, whatever the number of leads: the rows
  * travel as arrays and are expanded with `unnest`, so a bulk update of 50,000 leads is still
