@@ -135,6 +135,9 @@ export function toAppError(error: unknown): AppError {
     }
   }
   const pgCode = postgresErrorCode(error);
+  // The same situations from the SQL stores' own statements (lib/db/sql-tx), by SQLSTATE.
+  if (pgCode === "23505") return new AppError("CONFLICT", "A record with the same unique value already exists");
+  if (pgCode === "40001" || pgCode === "40P01") return new AppError("CONFLICT", "The record was changed by another request; retry");
   // 22021: bytes that are not valid in the encoding (e.g. NUL); 22P02: malformed text for a type.
   if (pgCode === "22021" || pgCode === "22P02") {
     return validationError([{ field: "", message: "The request contains text the database cannot store (a NUL character or invalid Unicode)" }]);

@@ -15,6 +15,15 @@ describe("toAppError", () => {
     expect(toAppError(unique).code).toBe("CONFLICT");
   });
 
+  it("maps the same situations by SQLSTATE when pg raised them (the SQL stores' transactions)", () => {
+    const pgError = (code: string) => Object.assign(new Error("duplicate key value violates unique constraint \"Lead_pkey\""), { code });
+    expect(toAppError(pgError("23505")).code).toBe("CONFLICT");
+    expect(toAppError(pgError("40P01")).code).toBe("CONFLICT");
+    expect(toAppError(pgError("40001")).code).toBe("CONFLICT");
+    expect(toAppError(pgError("23505")).message).not.toContain("Lead_pkey");
+    expect(toAppError(pgError("42P01")).code).toBe("INTERNAL_ERROR");
+  });
+
   it("hides everything about an unknown error", () => {
     const error = toAppError(new Error('relation "Lead" does not exist at Object.<anonymous> (/app/lib/db.ts:1:1)'));
     expect(error.code).toBe("INTERNAL_ERROR");
