@@ -1,11 +1,15 @@
 import "server-only";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { prisma } from "@/lib/db/client";
+import { rawQuery } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, validationError } from "@/lib/errors";
 import type { LeadDiff } from "./plan-update";
 import { serializeLead, type LeadDto } from "./serialize";
+import { findLead } from "./store";
 import type { LeadEventRow } from "./store/record";
+
+/** One read on the pool with `pg`, without Prisma's per-call cost (the lead page is read on every open). */
+const read = <T extends object>(statement: Prisma.Sql): Promise<T[]> => rawQuery<T & Record<string, unknown>>(statement.text, statement.values);
 
 export interface ActorDto {
   type: "user" | "api_key" | "system";
@@ -106,22 +110,22 @@ async function readHistory(leadId: string, cursor: HistoryCursor | null): Promis
   // By lead only (served by (leadId, createdAt DESC, id DESC)): the callers read the lead in the
   // organization at the same time and answer 404 before any of this is returned.
   const [notes, events] = await Promise.all([
-    prisma.$queryRaw<NoteHistoryRow[]>`
+    read<NoteHistoryRow>(Prisma.sql`
       SELECT n."id", n."body", n."authorUserId", n."authorApiKeyId", u."name" AS "authorUserName", k."name" AS "authorApiKeyName", n."createdAt"
       FROM "LeadNote" n
       LEFT JOIN "User" u ON u."id" = n."authorUserId"
       LEFT JOIN "ApiKey" k ON k."id" = n."authorApiKeyId"
       WHERE n."leadId" = ${leadId} ${olderThan("n", cursor)}
       ORDER BY n."createdAt" DESC, n."id" DESC
-      LIMIT ${take}`,
-    prisma.$queryRaw<EventHistoryRow[]>`
+      LIMIT ${take}`),
+    read<EventHistoryRow>(Prisma.sql`
       SELECT e."id", e."type", e."changes", e."actorType"::text AS "actorType", e."actorUserId", e."actorApiKeyId", e."actorName", e."source",
         e."requestId", e."noteId", nb."body" AS "noteBody", e."createdAt"
       FROM "LeadEvent" e
       LEFT JOIN "LeadNote" nb ON nb."id" = e."noteId" AND nb."leadId" = e."leadId"
       WHERE e."leadId" = ${leadId} ${olderThan("e", cursor)}
       ORDER BY e."createdAt" DESC, e."id" DESC
-      LIMIT ${take}`,
+      LIMIT ${take}`),
   ]);
 
   // The oldest entry each full list can vouch for; the page ends at the newer of the two.
@@ -161,7 +165,7 @@ async function readHistory(leadId: string, cursor: HistoryCursor | null): Promis
 /** A lead of the organization with its newest notes and events. Another organization's lead is "not found". */
 export async function getLeadOrThrow(organization: Pick<OrganizationSettings, "id">, leadId: string): Promise<LeadDetailDto> {
   const [lead, history] = await Promise.all([
-    prisma.lead.findFirst({ where: { id: leadId, organizationId: organization.id } }),
+    findLead(organization.id, leadId),
     readHistory(leadId, null),
   ]);
   if (!lead) throw new AppError("NOT_FOUND", "Lead not found");
@@ -176,7 +180,7 @@ export async function getLeadHistoryOrThrow(
 ): Promise<LeadHistoryPage> {
   const position = cursor ? decodeHistoryCursor(cursor) : null;
   const [lead, history] = await Promise.all([
-    prisma.lead.findFirst({ where: { id: leadId, organizationId: organization.id }, select: { id: true } }),
+    findLead(organization.id, leadId),
     readHistory(leadId, position),
   ]);
   if (!lead) throw new AppError("NOT_FOUND", "Lead not found");

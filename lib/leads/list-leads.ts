@@ -1,7 +1,7 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { prisma } from "@/lib/db/client";
+import { rawQuery } from "@/lib/db/client";
 import {
   boundedCountSql,
   decodeCursor,
@@ -26,6 +26,9 @@ import { rememberedEstimate, rememberEstimate } from "./total-estimates";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
 export { EXACT_TOTAL_LIMIT } from "./list-query";
+
+/** One read on the pool with `pg` (lib/db/client rawQuery): the list's statements, without Prisma's per-call cost. */
+const read = <T extends object>(statement: Prisma.Sql): Promise<T[]> => rawQuery<T & Record<string, unknown>>(statement.text, statement.values);
 
 /**
  * The leads list at any size: keyset (cursor) pages read in index order, `page` (offset) kept for
@@ -74,10 +77,10 @@ async function readSegments(
   for (let i = start; i < segments.length && rows.length < take; i++) {
     const segment = segments[i]!;
     const after = i === start ? from : null;
-    const page = (await prisma.$queryRaw<LeadRow[]>(segmentPageSql(where, field, segment, after, take - rows.length, skip))).map(leadRecordFromRow);
+    const page = (await read<LeadRow>(segmentPageSql(where, field, segment, after, take - rows.length, skip))).map(leadRecordFromRow);
     if (skip > 0 && page.length === 0) {
       // The offset reaches past this segment: count it (bounded by the offset) and skip the rest in the next one.
-      const [counted] = await prisma.$queryRaw<{ n: number }[]>(segmentCountSql(where, field, segment, after, skip));
+      const [counted] = await read<{ n: number }>(segmentCountSql(where, field, segment, after, skip));
       skip -= counted?.n ?? 0;
       continue;
     }
@@ -117,7 +120,7 @@ async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEs
   const filterKey = `${where.sql}\u0000${JSON.stringify(where.values)}`;
   const remembered = rememberedEstimate(filterKey);
   if (remembered !== null) return { total: remembered, totalIsEstimate: true };
-  const [counted] = await prisma.$queryRaw<{ n: number }[]>(boundedCountSql(where));
+  const [counted] = await read<{ n: number }>(boundedCountSql(where));
   const n = counted?.n ?? 0;
   if (n <= EXACT_TOTAL_LIMIT) return { total: n, totalIsEstimate: false };
   const total = await estimateLeads(where);
@@ -127,7 +130,7 @@ async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEs
 
 /** The planner's row estimate for the filter (from the table's statistics), at least EXACT_TOTAL_LIMIT + 1, to two significant digits. */
 async function estimateLeads(where: Prisma.Sql): Promise<number> {
-  const [explained] = await prisma.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>(estimateSql(where));
+  const [explained] = await read<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(estimateSql(where));
   const planned = explained?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
   return roundUpToTwoDigits(Math.max(planned, EXACT_TOTAL_LIMIT + 1));
 }
@@ -135,7 +138,7 @@ async function estimateLeads(where: Prisma.Sql): Promise<number> {
 /** Sum of the values of every lead the filter matches (exact). The app fetches it apart from the page. */
 export async function leadsTotalValue(organization: OrganizationSettings, query: ListLeadsQuery): Promise<number> {
   const where = leadFilterSql(organization, query);
-  const [row] = await prisma.$queryRaw<{ sum: string }[]>`SELECT coalesce(sum("value"), 0)::text AS "sum" FROM "Lead" WHERE ${where}`;
+  const [row] = await read<{ sum: string }>(Prisma.sql`SELECT coalesce(sum("value"), 0)::text AS "sum" FROM "Lead" WHERE ${where}`);
   return Number(row?.sum ?? 0);
 }
 
