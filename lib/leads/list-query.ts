@@ -169,10 +169,17 @@ function segmentWhere(field: SortField, segment: Segment, after: Cursor | null):
 }
 
 
-/** One segment's page: the leads of the segment after `from`, in index order. */
+/**
+ * One segment's page: the leads of the segment after `from`, in index order. With an offset (a
+ * `page` deep in the list), the offset is passed over reading ids only, which the sort's index
+ * holds (an index-only scan), and only the page's rows are then read from the table ("deferred
+ * join"): `page=200` no longer fetches the 9,950 rows before it.
+ */
 export function segmentPageSql(where: Prisma.Sql, field: SortField, segment: Segment, from: Cursor | null, take: number, offset: number): Prisma.Sql {
-  return Prisma.sql`SELECT ${LIST_COLUMNS} FROM "Lead" WHERE ${where}${segmentWhere(field, segment, from)}
-    ORDER BY ${orderBy(field, segment.dir)} LIMIT ${take} OFFSET ${offset}`;
+  const range = Prisma.sql`FROM "Lead" WHERE ${where}${segmentWhere(field, segment, from)} ORDER BY ${orderBy(field, segment.dir)}`;
+  if (offset === 0) return Prisma.sql`SELECT ${LIST_COLUMNS} ${range} LIMIT ${take}`;
+  return Prisma.sql`SELECT ${LIST_COLUMNS} FROM "Lead" WHERE "Lead"."id" IN (SELECT "Lead"."id" ${range} LIMIT ${take} OFFSET ${offset})
+    ORDER BY ${orderBy(field, segment.dir)}`;
 }
 
 /** How many of the segment's leads an offset passes over (at most `upTo`). */
