@@ -195,11 +195,23 @@ export async function seedLeads(options: SeedOptions): Promise<void> {
       schema = await readSchema(main);
       // One transaction that locks the tables in the app's order (Lead first), so a request the
       // server is still finishing cannot deadlock with the drops.
-      await main.query(`BEGIN`);
-      await main.query(`LOCK TABLE "Lead", "LeadNote", "LeadEvent" IN ACCESS EXCLUSIVE MODE`);
-      for (const fk of schema.foreignKeys) await main.query(`ALTER TABLE "${fk.table}" DROP CONSTRAINT "${fk.name}"`);
-      for (const index of schema.indexes) await main.query(`DROP INDEX "${index.name}"`);
-      await main.query(`COMMIT`);
+      // Dropping a foreign key also locks the table it references, which the server's background
+      // work (job sweeps) may hold: a deadlock there rolls the drops back, and they run again.
+      const foundSchema = schema;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await main.query(`BEGIN`);
+          await main.query(`LOCK TABLE "Lead", "LeadNote", "LeadEvent" IN ACCESS EXCLUSIVE MODE`);
+          for (const fk of foundSchema.foreignKeys) await main.query(`ALTER TABLE "${fk.table}" DROP CONSTRAINT "${fk.name}"`);
+          for (const index of foundSchema.indexes) await main.query(`DROP INDEX "${index.name}"`);
+          await main.query(`COMMIT`);
+          break;
+        } catch (error) {
+          await main.query(`ROLLBACK`);
+          if ((error as { code?: unknown }).code !== "40P01" || attempt >= 5) throw error;
+          options.log(`  deadlock while dropping the indexes (attempt ${attempt}); again`);
+        }
+      }
     }
 
     let started = Date.now();
