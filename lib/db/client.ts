@@ -89,6 +89,11 @@ export async function rawQuery<T extends pg.QueryResultRow>(text: string, values
   return (await databasePool().query<T>(sqlStatement(text, values))).rows;
 }
 
+/** rawQuery of a statement built with `Prisma.sql` (its `$n` text and its values, as they are). */
+export function rawSql<T extends object>(statement: { text: string; values: readonly unknown[] }): Promise<T[]> {
+  return rawQuery<T & pg.QueryResultRow>(statement.text, statement.values);
+}
+
 /**
  * Created on first use rather than at import, so that `next build` can load route modules
  * without a database.

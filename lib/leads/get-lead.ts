@@ -1,15 +1,12 @@
 import "server-only";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { rawQuery } from "@/lib/db/client";
+import { rawSql as read } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, validationError } from "@/lib/errors";
 import type { LeadDiff } from "./plan-update";
 import { serializeLead, type LeadDto } from "./serialize";
 import { findLead } from "./store";
 import type { LeadEventRow } from "./store/record";
-
-/** One read on the pool with `pg`, without Prisma's per-call cost (the lead page is read on every open). */
-const read = <T extends object>(statement: Prisma.Sql): Promise<T[]> => rawQuery<T & Record<string, unknown>>(statement.text, statement.values);
 
 export interface ActorDto {
   type: "user" | "api_key" | "system";

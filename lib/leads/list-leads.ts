@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { rawQuery } from "@/lib/db/client";
+import { rawSql as read } from "@/lib/db/client";
 import {
   boundedCountSql,
   decodeCursor,
@@ -26,9 +26,6 @@ import { rememberedEstimate, rememberEstimate } from "./total-estimates";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
 export { EXACT_TOTAL_LIMIT } from "./list-query";
-
-/** One read on the pool with `pg` (lib/db/client rawQuery): the list's statements, without Prisma's per-call cost. */
-const read = <T extends object>(statement: Prisma.Sql): Promise<T[]> => rawQuery<T & Record<string, unknown>>(statement.text, statement.values);
 
 /**
  * The leads list at any size: keyset (cursor) pages read in index order, `page` (offset) kept for
