@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 
 /**
  * The one Prisma client of a process. Secret columns are omitted unless a query asks for them.
@@ -30,9 +31,22 @@ export function databaseUrl(): string {
   return connectionString;
 }
 
-/** The process's one connection pool: Prisma's adapter runs on it, and so does `rawQuery`. */
+/**
+ * An idle connection that PostgreSQL closes (a restart, a failover, an administrator) makes the
+ * pool emit "error"; without a listener that is an uncaught exception. The pool has already
+ * dropped the connection and opens a new one on demand, so a warning is all it takes.
+ */
+export function logIdleConnectionErrors(pool: pg.Pool, name: string): pg.Pool {
+  // Not the error itself: pg-pool attaches the whole client (connection parameters) to it.
+  pool.on("error", (error: Error & { code?: unknown }) =>
+    logger.warn({ pool: name, code: error.code, reason: error.message }, "An idle database connection was closed; the pool replaces it"),
+  );
+  return pool;
+}
+
+/** The process's one connection pool: Prisma's adapter runs on it, and so do the SQL stores (rawQuery, lib/db/sql-tx). */
 function createPool(): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE });
+  return logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE }), "app");
 }
 
 function createPrismaClient(pool: pg.Pool): PrismaClient {

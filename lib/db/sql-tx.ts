@@ -72,6 +72,10 @@ export async function sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>, options
     },
   };
   let broken: Error | undefined;
+  // A connection lost between two statements emits "error" on the client (no query to reject):
+  // keep it, so the connection is closed rather than given back, and the next statement fails.
+  const onError = (error: Error) => (broken = error);
+  client.on("error", onError);
   try {
     // One round trip: the statement timeout makes PostgreSQL stop a statement that would overrun.
     await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
@@ -87,6 +91,7 @@ export async function sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>, options
     }
     throw error;
   } finally {
+    client.removeListener("error", onError);
     client.release(broken);
   }
 }

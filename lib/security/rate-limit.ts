@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
-import { databaseUrl } from "@/lib/db/client";
+import { databaseUrl, logIdleConnectionErrors } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -21,7 +21,7 @@ const globalForLimits = globalThis as unknown as { leadlineRateLimitPool?: pg.Po
 
 /** A small pool of its own, so counting never waits behind the app's queries. */
 function storePool(): pg.Pool {
-  globalForLimits.leadlineRateLimitPool ??= new pg.Pool({ connectionString: databaseUrl(), max: 4 });
+  globalForLimits.leadlineRateLimitPool ??= logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: 4 }), "rate-limit");
   return globalForLimits.leadlineRateLimitPool;
 }
 

@@ -1,5 +1,6 @@
+import pg from "pg";
 import { afterEach, expect, it } from "vitest";
-import { databasePool, rawQuery } from "@/lib/db/client";
+import { databasePool, databaseUrl, rawQuery } from "@/lib/db/client";
 import { isRetryableTransactionError, sqlTransaction } from "@/lib/db/sql-tx";
 import { AppError } from "@/lib/errors";
 
@@ -65,4 +66,20 @@ it("treats serialization failures and deadlocks as retryable, and nothing else",
   expect(isRetryableTransactionError(Object.assign(new Error("serialization"), { code: "40001" }))).toBe(true);
   expect(isRetryableTransactionError(Object.assign(new Error("unique"), { code: "23505" }))).toBe(false);
   expect(isRetryableTransactionError(new Error("plain"))).toBe(false);
+});
+
+it("survives PostgreSQL closing an idle connection of the pool, and opens another", async () => {
+  const pool = databasePool();
+  const [row] = await rawQuery<{ pid: number }>("SELECT pg_backend_pid() AS pid", []);
+  expect(pool.idleCount).toBeGreaterThan(0);
+  const other = new pg.Client({ connectionString: databaseUrl() });
+  await other.connect();
+  try {
+    // Without a listener, the pool's "error" event for this idle connection is an uncaught exception.
+    await other.query("SELECT pg_terminate_backend($1)", [row?.pid]);
+  } finally {
+    await other.end();
+  }
+  await expect.poll(async () => (await rawQuery<{ pid: number }>("SELECT pg_backend_pid() AS pid", []))[0]?.pid !== row?.pid).toBe(true);
+  expect(await rawQuery<{ one: number }>("SELECT 1 AS one", [])).toEqual([{ one: 1 }]);
 });
