@@ -68,9 +68,12 @@ export async function authenticateApiKey(key: string): Promise<AuthenticatedApiK
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   // One query with a join, on the pool without Prisma's per-call machinery: this runs before
   // every API request (docs/performance.md). Timestamps as timestamptz: see rawQuery.
-  const rows = await rawQuery<ApiKeyRow & { apiRateLimitPerMinute: number }>(
+  // With it, whether the organization has an enabled webhook endpoint: a lead change then skips
+  // the outbox's own check (lib/webhooks/outbox.ts), one round trip less per PATCH.
+  const rows = await rawQuery<ApiKeyRow & { apiRateLimitPerMinute: number; hasWebhookEndpoints: boolean }>(
     `SELECT k."id", k."name", k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
-       o."id" AS "organizationId", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute"
+       o."id" AS "organizationId", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute",
+       EXISTS (SELECT 1 FROM "WebhookEndpoint" w WHERE w."organizationId" = o."id" AND w."enabled") AS "hasWebhookEndpoints"
      FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
      WHERE k."hashedKey" = $1`,
     [hashApiKey(key)],
@@ -86,6 +89,7 @@ export async function authenticateApiKey(key: string): Promise<AuthenticatedApiK
       allowBulkUpdates: found.allowBulkUpdates,
       defaultPhoneCountry: found.defaultPhoneCountry,
       currency: found.currency,
+      hasWebhookEndpoints: found.hasWebhookEndpoints,
     },
     rateLimitPerMinute: found.apiRateLimitPerMinute,
   };

@@ -5,6 +5,12 @@ export interface OrganizationSettings {
   allowBulkUpdates: boolean;
   defaultPhoneCountry: string;
   currency: string;
+  /**
+   * Whether the organization had an enabled webhook endpoint when this request started: read in the
+   * same query that authenticated it (API key or session), so a lead change skips the outbox's own
+   * check. Absent where no request read it (imports, scripts): the change's transaction checks.
+   */
+  hasWebhookEndpoints?: boolean;
 }
 
 export type Actor =

@@ -29,7 +29,8 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   // one round trip: this runs on every page, session route and server action.
   const rows = await prisma.$queryRaw<SessionRow[]>`
     SELECT u."id", u."name", u."email", u."role"::text AS "role", u."sessionVersion", u."organizationId",
-      o."name" AS "organizationName", o."slug", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency"
+      o."name" AS "organizationName", o."slug", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency",
+      EXISTS (SELECT 1 FROM "WebhookEndpoint" w WHERE w."organizationId" = o."id" AND w."enabled") AS "hasWebhookEndpoints"
     FROM "Session" s
     JOIN "User" u ON u."id" = s."userId"
     JOIN "Organization" o ON o."id" = u."organizationId"
@@ -49,6 +50,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
       allowBulkUpdates: user.allowBulkUpdates,
       defaultPhoneCountry: user.defaultPhoneCountry,
       currency: user.currency,
+      hasWebhookEndpoints: user.hasWebhookEndpoints,
     },
   };
 });
@@ -65,6 +67,7 @@ interface SessionRow {
   allowBulkUpdates: boolean;
   defaultPhoneCountry: string;
   currency: string;
+  hasWebhookEndpoints: boolean;
 }
 
 /** For pages and server actions: the user, or a redirect to the sign-in page. */

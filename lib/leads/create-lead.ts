@@ -128,7 +128,7 @@ export async function createLeads(tx: StoreTx, items: readonly CreateLeadsItem[]
   await insertLeads(tx, leads, { notes, events });
   // The outbox: the batch's webhook deliveries, in the batch's transaction.
   const [first] = items;
-  if (first && events.length > 0 && (await hasWebhookEndpoints(tx, first.ctx.organization.id))) {
+  if (first && events.length > 0 && (await hasWebhookEndpoints(tx, first.ctx.organization))) {
     const created = await findLeadsByIds(tx, leads.map((lead) => lead.id));
     await recordWebhookEvents(tx, first.ctx, { events, notes, leads: created.map(serializeLead) });
   }

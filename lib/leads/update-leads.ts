@@ -194,7 +194,7 @@ export async function updateLeads(ctx: ActorContext, input: UpdateLeadsInput): P
       const { writes, notes, events } = planChanges(ctx, matched, input.changes, now, lossReasonId);
       const shown = matched.slice(0, REPLY_LEAD_LIMIT);
       // Webhook payloads carry every changed lead as stored; without an endpoint only the reply's leads come back.
-      const notify = events.length > 0 && (await hasWebhookEndpoints(tx, ctx.organization.id));
+      const notify = events.length > 0 && (await hasWebhookEndpoints(tx, ctx.organization));
       const returnIds = notify ? [...new Set([...shown.map((lead) => lead.id), ...writes.map((w) => w.leadId)])] : shown.map((lead) => lead.id);
       const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds });
       const leads = shown.map((lead) => serializeLead(written.get(lead.id) ?? lead));
@@ -271,7 +271,7 @@ export async function updateLeadsByEmails(tx: StoreTx, items: readonly EmailUpda
     results.push({ ok: true, leadIds: matched.map((lead) => lead.id) });
   }
   // The outbox: the batch's webhook deliveries (with every changed lead as stored), in the batch's transaction.
-  const notify = events.length > 0 && (await hasWebhookEndpoints(tx, organization.id));
+  const notify = events.length > 0 && (await hasWebhookEndpoints(tx, organization));
   const written = await writeLeadChanges(tx, { writes, notes, events, now, returnIds: notify ? writes.map((w) => w.leadId) : [] });
   if (notify) await recordWebhookEvents(tx, first.ctx, { events, notes, leads: [...written.values()].map(serializeLead) });
   return results;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ActorContext } from "@/lib/auth/actor";
+import type { ActorContext, OrganizationSettings } from "@/lib/auth/actor";
 import { afterCommit } from "@/lib/db/after-commit";
 import type { SqlTx } from "@/lib/db/sql-tx";
 import { newId } from "@/lib/ids";
@@ -84,11 +84,18 @@ export function deriveWebhookEvents(ctx: ActorContext, change: LeadChangeWritten
   return out;
 }
 
-/** Whether the organization has an enabled endpoint: read in the change's transaction, never cached (other instances add them). */
-export async function hasWebhookEndpoints(tx: SqlTx, organizationId: string): Promise<boolean> {
+/**
+ * Whether the organization has an enabled endpoint. A request's organization carries the answer
+ * read by the query that authenticated it (lib/api-keys, lib/auth/session), fresh for that request;
+ * otherwise it is read here, in the change's transaction. Never cached beyond one request (other
+ * instances add endpoints). Either way it only decides whether to build the payloads: which
+ * endpoints get a delivery is decided by recordWebhookEvents, in the change's transaction.
+ */
+export async function hasWebhookEndpoints(tx: SqlTx, organization: Pick<OrganizationSettings, "id" | "hasWebhookEndpoints">): Promise<boolean> {
+  if (organization.hasWebhookEndpoints !== undefined) return organization.hasWebhookEndpoints;
   const [row] = await tx.query<{ found: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM "WebhookEndpoint" WHERE "organizationId" = $1 AND "enabled") AS "found"`,
-    [organizationId],
+    [organization.id],
   );
   return row?.found ?? false;
 }

@@ -245,6 +245,36 @@ describe("webhook endpoints (admin)", () => {
     expect(await prisma.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(0);
   });
 
+  it("a change follows the endpoints as they are when its request starts, through the API and the app", async () => {
+    // The API key and session lookups read whether an endpoint is enabled (lib/webhooks/outbox.ts):
+    // nothing of it may outlive the request that read it.
+    const s = await setup();
+    const r = await receiver();
+    const lead = await createLeadApi(s, { name: "Followed" });
+    const patch = (status: string) => api("PATCH", "/api/leads", { key: s.org.apiKey, body: { id: lead.id, status } });
+    const move = async (status: string) => {
+      const current = await prisma.lead.findUniqueOrThrow({ where: { id: lead.id } });
+      const moved = await api("POST", "/api/app/pipeline/move", { cookie: s.cookie, body: { leadId: lead.id, status, expectedVersion: current.version } });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    };
+    const deliveries = () => prisma.webhookDelivery.findMany({ where: { leadId: lead.id }, orderBy: { seq: "asc" } });
+
+    expect((await patch("qualified")).status).toBe(200);
+    await move("open");
+    expect(await deliveries()).toEqual([]);
+
+    const { endpoint } = await addEndpoint(s, r.url, { events: ["lead.status_changed"] });
+    expect((await patch("won")).status).toBe(200);
+    await move("qualified");
+    const sent = await r.waitFor(2);
+    expect(sent.map((d) => (d.json.data.lead as { status: string }).status)).toEqual(["won", "qualified"]);
+
+    expect((await api("PATCH", `/api/settings/webhooks/${endpoint.id}`, { cookie: s.cookie, body: { enabled: false } })).status).toBe(200);
+    expect((await patch("won")).status).toBe(200);
+    await move("qualified");
+    expect((await deliveries()).map((d) => d.eventType)).toEqual(["lead.status_changed", "lead.status_changed"]);
+  });
+
   it("disable an endpoint that has failed for 3 days in a row, and say why", async () => {
     const s = await setup();
     const r = await receiver();
