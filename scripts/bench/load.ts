@@ -26,6 +26,8 @@ export interface LoadResult {
   errors: number;
   statusCodes: Record<string, number>;
   peakRssBytes: number;
+  /** CPU ms each process group used during the load, when the caller measured it (scripts/bench/cpu.ts). */
+  cpuMs?: Record<string, number>;
 }
 
 function percentile(sorted: Float64Array, p: number): number {

@@ -15,6 +15,7 @@ process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => p
 
 export interface Receiver {
   url: string;
+  pid: number | null;
   stop: () => Promise<void>;
 }
 
@@ -28,6 +29,7 @@ export async function startReceiver(): Promise<Receiver> {
   lines.close();
   return {
     url: `http://127.0.0.1:${port.trim()}/hook`,
+    pid: child.pid ?? null,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -12,6 +12,7 @@ import { startAppServer, startTempDatabase, type AppServer, type TempDatabase } 
 import { bulkTargets, runBulkCases } from "./bulk";
 import { runDashboardCase } from "./dashboard";
 import { runLoad, type LoadResult } from "./load";
+import { addCpu, postmasterPid, withCpu, type CpuGroups } from "./cpu";
 import { startReceiver } from "./receiver";
 import type { BenchOptions } from "./options";
 import { createOrganization, FIRST, LAST, seedLeads, verifyNormalization } from "./seed";
@@ -190,7 +191,15 @@ function buildCases(leads: SampleLead[], fixtures: ListFixtures | null): Case[] 
   ];
 }
 
-async function measure(server: Server, testCase: Case, options: BenchOptions, apiKey: string, silent = false): Promise<LoadResult> {
+/** With `cpuGroups`, the result carries the CPU ms each process group used during the measured load (not the warm-up). */
+async function measure(
+  server: Server,
+  testCase: Case,
+  options: BenchOptions,
+  apiKey: string,
+  silent = false,
+  cpuGroups?: CpuGroups,
+): Promise<LoadResult> {
   const load = (durationSeconds: number) =>
     runLoad({
       url: server.url,
@@ -203,7 +212,13 @@ async function measure(server: Server, testCase: Case, options: BenchOptions, ap
       serverPid: server.pid,
     });
   if (options.warmupSeconds > 0) await load(options.warmupSeconds);
-  const result = await load(options.durationSeconds);
+  let result: LoadResult;
+  if (cpuGroups) {
+    const measured = await withCpu(cpuGroups, () => load(options.durationSeconds));
+    result = { ...measured.result, cpuMs: measured.cpuMs };
+  } else {
+    result = await load(options.durationSeconds);
+  }
   if (silent) return result;
   log(
     `  ${testCase.label.padEnd(30)} ${server.name.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms` +
@@ -227,6 +242,7 @@ function combineRounds(rounds: LoadResult[]): LoadResult {
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     statusCodes,
     peakRssBytes: Math.max(0, ...rounds.map((r) => r.peakRssBytes)),
+    ...(rounds.some((r) => r.cpuMs) ? { cpuMs: sumCpu(rounds) } : {}),
   };
 }
 
@@ -235,14 +251,15 @@ const ms = (value: number) => (Number.isNaN(value) ? "-" : value.toFixed(1));
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : "-");
 
 function printTable(results: CaseResult[]): void {
-  const header = ["case", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "peak RSS"];
+  const header = ["case", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "peak RSS", "CPU ms/req: server", "postgres"];
+  const cpuPer = (x: LoadResult, group: string) => (x.cpuMs && x.requests > 0 ? ((x.cpuMs[group] ?? 0) / x.requests).toFixed(2) : "");
   const rows: string[][] = [];
   for (const r of results) {
     let first = true;
     for (const name of SERVER_NAMES) {
       const x = r.results[name];
       if (!x) continue;
-      rows.push([first ? r.label : "", name, x.rps.toFixed(0), ms(x.p50), ms(x.p95), ms(x.p99), String(x.errors), mb(x.peakRssBytes)]);
+      rows.push([first ? r.label : "", name, x.rps.toFixed(0), ms(x.p50), ms(x.p95), ms(x.p99), String(x.errors), mb(x.peakRssBytes), cpuPer(x, "server"), cpuPer(x, "postgres")]);
       first = false;
     }
     const { leadline: a, floor: f, baseline: b } = r.results;
@@ -268,6 +285,23 @@ interface WebhookComparison {
   without: LoadResult;
   with: LoadResult;
   deliveries: { created: number; delivered: number; drainSeconds: number | null };
+  /** CPU ms per PATCH of each process group (Leadline, PostgreSQL, receiver, the bench's load generator), without and with the endpoint. */
+  cpuPerRequest: { without: Record<string, number>; with: Record<string, number> };
+}
+
+function sumCpu(results: LoadResult[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const r of results) if (r.cpuMs) addCpu(total, r.cpuMs);
+  return total;
+}
+
+function perRequest(cpuMs: Record<string, number>, requests: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, requests > 0 ? ms / requests : 0]));
+}
+
+function formatCpu(perPatch: Record<string, number>): string {
+  const total = Object.values(perPatch).reduce((sum, ms) => sum + ms, 0);
+  return `${Object.entries(perPatch).map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")}; total ${total.toFixed(2)} ms`;
 }
 
 /** Several runs of one case as one: requests and req/s summed over the time, the worst percentiles. */
@@ -300,9 +334,19 @@ async function deliveryCounts(db: pg.Client): Promise<{ created: number; deliver
  * Each PATCH sets a status, a value and a note: three events. Then waits (up to 2 minutes) until
  * every delivery is sent, and reports how long the backlog took to drain.
  */
-async function measureWebhooks(leadline: Server, db: pg.Client, organizationId: string, sample: SampleLead[], options: BenchOptions, apiKey: string): Promise<WebhookComparison> {
+async function measureWebhooks(
+  leadline: Server,
+  db: pg.Client,
+  organizationId: string,
+  sample: SampleLead[],
+  options: BenchOptions,
+  apiKey: string,
+  dataDir: string,
+): Promise<WebhookComparison> {
   const receiver = await startReceiver();
   try {
+    // Where each PATCH's CPU goes, per process: the case runs alone, so the four groups are the whole machine's work.
+    const cpuGroups: CpuGroups = { leadline: leadline.pid, postgres: postmasterPid(dataDir), receiver: receiver.pid, bench: process.pid };
     // The sample shifted by one: the table's PATCH cases already gave lead i the status and value
     // of request i; repeating them would change nothing and add a note only (one event, not three).
     const [patchById] = buildCases([...sample.slice(1), ...sample.slice(0, 1)], null).filter((c) => c.key === "patch-id");
@@ -326,10 +370,10 @@ async function measureWebhooks(leadline: Server, db: pg.Client, organizationId: 
     let drainSeconds: number | null = 0;
     for (let pair = 1; pair <= 2; pair++) {
       await db.query(`UPDATE "WebhookEndpoint" SET "enabled" = false WHERE "id" = 'wh_bench'`);
-      runs.without.push(await measure(leadline, { ...patchById, label: `PATCH by id, no webhook (${pair})` }, options, apiKey));
+      runs.without.push(await measure(leadline, { ...patchById, label: `PATCH by id, no webhook (${pair})` }, options, apiKey, false, cpuGroups));
       await db.query(`UPDATE "WebhookEndpoint" SET "enabled" = true WHERE "id" = 'wh_bench'`);
       const before = await deliveryCounts(db);
-      runs.with.push(await measure(leadline, { ...patchById, label: `PATCH by id, 1 webhook (${pair})` }, options, apiKey));
+      runs.with.push(await measure(leadline, { ...patchById, label: `PATCH by id, 1 webhook (${pair})` }, options, apiKey, false, cpuGroups));
       // Every delivery is sent before the endpoint is disabled again for the next pair.
       const end = await deliveryCounts(db);
       atEnd.created += end.created - before.created;
@@ -353,7 +397,12 @@ async function measureWebhooks(leadline: Server, db: pg.Client, organizationId: 
     const without = combine(runs.without);
     const withHook = combine(runs.with);
     await db.query(`UPDATE "WebhookEndpoint" SET "enabled" = false WHERE "id" = 'wh_bench'`);
-    return { without, with: withHook, deliveries: { ...atEnd, drainSeconds } };
+    // The deliveries' work goes on after the load ends (the backlog): counted only while the load ran.
+    const served = (results: LoadResult[]) => results.reduce((n, r) => n + r.requests, 0);
+    const cpuPerRequest = { without: perRequest(sumCpu(runs.without), served(runs.without)), with: perRequest(sumCpu(runs.with), served(runs.with)) };
+    log(`  CPU per PATCH without the endpoint: ${formatCpu(cpuPerRequest.without)}`);
+    log(`  CPU per PATCH with the endpoint:    ${formatCpu(cpuPerRequest.with)}`);
+    return { without, with: withHook, deliveries: { ...atEnd, drainSeconds }, cpuPerRequest };
   } finally {
     await receiver.stop();
   }
@@ -387,7 +436,7 @@ export async function runWebhookBench(options: BenchOptions): Promise<void> {
     // A fresh server: the full bench reaches this case after minutes of load, so warm it up first.
     const [patchById] = buildCases(sample, null).filter((c) => c.key === "patch-id");
     if (patchById) await measure(leadline, patchById, { ...options, durationSeconds: 20, warmupSeconds: 0 }, organization.apiKey, true);
-    const webhooks = await measureWebhooks(leadline, db, organization.organizationId, sample, options, organization.apiKey);
+    const webhooks = await measureWebhooks(leadline, db, organization.organizationId, sample, options, organization.apiKey, database.dataDir);
     const target = webhookTarget(webhooks);
     console.log(`\nTarget\n  ${target.met ? "met    " : "NOT MET"}  ${target.text}`);
   } finally {
@@ -491,10 +540,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
 
     const results: CaseResult[] = [];
     const servers: Record<ServerName, Server> = { leadline, floor, baseline };
+    // Each server's own CPU and PostgreSQL's, per request: what a request costs where, whatever the throughput's noise.
+    const postmaster = postmasterPid(database.dataDir);
+    const cpuOf = (name: ServerName): CpuGroups => ({ server: servers[name].pid, postgres: postmaster });
     for (const testCase of buildCases(sample, fixtures)) {
       const result: CaseResult = { key: testCase.key, label: testCase.label, results: {} };
       if (testCase.servers.length === 1) {
-        for (const name of testCase.servers) result.results[name] = await measure(servers[name], testCase, options, organization.apiKey);
+        for (const name of testCase.servers) result.results[name] = await measure(servers[name], testCase, options, organization.apiKey, false, cpuOf(name));
       } else {
         // The servers take turns in both orders (Leadline, floor, baseline, then back), half the
         // duration each: whoever ran first after the seed's CHECKPOINT used to pay alone for the
@@ -502,7 +554,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         const half = { ...options, durationSeconds: Math.max(1, Math.ceil(options.durationSeconds / 2)) };
         const rounds: Partial<Record<ServerName, LoadResult[]>> = {};
         for (const order of [testCase.servers, [...testCase.servers].reverse()]) {
-          for (const name of order) (rounds[name] ??= []).push(await measure(servers[name], testCase, half, organization.apiKey));
+          for (const name of order) (rounds[name] ??= []).push(await measure(servers[name], testCase, half, organization.apiKey, false, cpuOf(name)));
         }
         for (const name of testCase.servers) result.results[name] = combineRounds(rounds[name] ?? []);
       }
@@ -513,7 +565,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const plans: ExplainedQuery[] = await explainListQueries(db, organization.organizationId, { rareTerm: RARE_SEARCH_TERM, heavyLeadId, deepCursor: fixtures.deepCursors[0] ?? null });
     log(`EXPLAIN (ANALYZE, BUFFERS) of ${plans.length} list and history queries in ${seconds(phase)}`);
 
-    const webhooks = await measureWebhooks(leadline, db, organization.organizationId, sample, options, organization.apiKey);
+    const webhooks = await measureWebhooks(leadline, db, organization.organizationId, sample, options, organization.apiKey, database.dataDir);
 
     log("Bulk: one PATCH per size, alone, in an organization of its own");
     const bulk = await runBulkCases(db, leadline.url, log);
