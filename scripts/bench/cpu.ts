@@ -18,7 +18,11 @@ const TICKS_PER_SECOND = (() => {
 interface ProcStat {
   pid: number;
   ppid: number;
-  /** user + system, in ms */
+  /**
+   * User + system time, its own and that of its children that ended and were waited for, in ms:
+   * a PostgreSQL backend that exits (an idle pool connection closed) moves its time into the
+   * postmaster's, so a group's sum never goes back.
+   */
   cpuMs: number;
 }
 
@@ -27,7 +31,8 @@ function readStat(pid: number): ProcStat | null {
     const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) is in parentheses and may hold spaces: split after the last ")".
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    // utime, stime, cutime, cstime: fields 14-17 of proc(5), counted from the state (field 3).
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     return { pid, ppid: Number(fields[1]), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
   } catch {
     return null; // gone meanwhile
