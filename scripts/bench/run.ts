@@ -191,6 +191,29 @@ function buildCases(leads: SampleLead[], fixtures: ListFixtures | null): Case[] 
   ];
 }
 
+/**
+ * Unmeasured load on every server before the first case: each PATCH case on each server, and the
+ * leads list's shapes on Leadline, `serverWarmupSeconds` each. A 3 s warm-up per case was not
+ * enough for Leadline: V8 optimises its larger request paths over tens of seconds of load (its CPU
+ * per PATCH fell from 5.3 to 3.4 to 3.1 ms over three successive 13 s runs, the bare floor's route
+ * much sooner), so whichever server had served least was measured at a disadvantage. Production
+ * servers run for hours.
+ */
+async function warmUpServers(servers: Record<ServerName, Server>, sample: SampleLead[], options: BenchOptions, apiKey: string): Promise<void> {
+  if (options.serverWarmupSeconds === 0) return;
+  const started = Date.now();
+  const warm = { ...options, durationSeconds: options.serverWarmupSeconds, warmupSeconds: 0 };
+  for (const testCase of buildCases(sample, null)) {
+    for (const name of testCase.servers) await measure(servers[name], testCase, warm, apiKey, true);
+  }
+  const lead = sample[0]?.id;
+  const lists = ["/api/leads", "/api/leads?sort=value:desc", "/api/leads?search=garc&limit=50", "/api/leads?status=won&page=20", ...(lead ? [`/api/leads/${lead}`] : [])];
+  for (const p of lists) {
+    await measure(servers.leadline, { key: "list-first", label: "warm-up", method: "GET", path: p, next: () => ({}), servers: ["leadline"] }, warm, apiKey, true);
+  }
+  log(`Servers warmed up (${options.serverWarmupSeconds}s per case, not measured) in ${seconds(started)}`);
+}
+
 /** With `cpuGroups`, the result carries the CPU ms each process group used during the measured load (not the warm-up). */
 async function measure(
   server: Server,
@@ -510,14 +533,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
     baseline = await startBaseline(database.url, env.LEADLINE_DB_POOL_SIZE);
     floor = await startFloor(database.url, env.LEADLINE_DB_POOL_SIZE);
     log(`Leadline (next start) at ${leadline.url}, floor (bare Next.js route + pg) at ${floor.url}, baseline (node:http + pg) at ${baseline.url}, up in ${seconds(phase)}`);
+    await warmUpServers({ leadline, floor, baseline }, await sampleLeads(db, firstBatch), options, organization.apiKey);
 
     let emailReferenceP50: number | null = null;
     if (options.leads > firstBatch) {
       log(`Reference: PATCH by e-mail on Leadline at ${fmtInt(firstBatch)} leads`);
       const [reference] = buildCases(await sampleLeads(db, firstBatch), null).filter((c) => c.key === "patch-email");
       if (reference) {
-        // The server has served nothing yet: an extra warm-up so the reference is not a cold-JIT figure.
-        if (options.warmupSeconds > 0) await measure(leadline, reference, { ...options, durationSeconds: options.warmupSeconds, warmupSeconds: 0 }, organization.apiKey, true);
+        // Without the servers' warm-up (--server-warmup 0), at least a few seconds: not a cold-JIT figure.
+        if (options.serverWarmupSeconds === 0 && options.warmupSeconds > 0) await measure(leadline, reference, { ...options, durationSeconds: options.warmupSeconds, warmupSeconds: 0 }, organization.apiKey, true);
         emailReferenceP50 = (await measure(leadline, reference, options, organization.apiKey)).p50;
       }
 
