@@ -63,6 +63,16 @@ interface CaseResult {
   key: CaseKey;
   label: string;
   results: Partial<Record<ServerName, LoadResult>>;
+  /** PATCH cases: Leadline's req/s over the floor's in each round, the two measured back to back. */
+  roundRatios?: number[];
+}
+
+const PATCH_ROUNDS = 4;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** What the list cases need from the seeded data. */
@@ -287,6 +297,7 @@ function printTable(results: CaseResult[]): void {
     }
     const { leadline: a, floor: f, baseline: b } = r.results;
     if (a && f) rows.push(["", "Leadline/floor", ratio(a.rps, f.rps), ratio(a.p50, f.p50), ratio(a.p95, f.p95), ratio(a.p99, f.p99), "", ""]);
+    if (r.roundRatios) rows.push(["", `  req/s per round: ${r.roundRatios.map((x) => x.toFixed(2)).join(", ")}; median ${median(r.roundRatios).toFixed(2)}x`, "", "", "", "", "", ""]);
     if (f && b) rows.push(["", "floor/raw", ratio(f.rps, b.rps), ratio(f.p50, b.p50), ratio(f.p95, b.p95), ratio(f.p99, b.p99), "", ""]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
@@ -477,7 +488,12 @@ function evaluateTargets(results: CaseResult[], options: BenchOptions, emailRefe
   const a = byId?.results.leadline;
   const f = byId?.results.floor;
   if (a && f) {
-    targets.push({ met: a.rps >= 0.85 * f.rps, text: `PATCH by id req/s is ${((100 * a.rps) / f.rps).toFixed(0)}% of the framework floor's (${a.rps.toFixed(0)} vs ${f.rps.toFixed(0)}; >= 85%)` });
+    // The median of the rounds' ratios (each round measures the two back to back); the ratio of the means beside it.
+    const ratioOf = byId.roundRatios ? median(byId.roundRatios) : a.rps / f.rps;
+    targets.push({
+      met: ratioOf >= 0.85,
+      text: `PATCH by id req/s is ${(100 * ratioOf).toFixed(0)}% of the framework floor's (median of ${byId.roundRatios?.length ?? 1} back-to-back rounds; means ${a.rps.toFixed(0)} vs ${f.rps.toFixed(0)}, ${((100 * a.rps) / f.rps).toFixed(0)}%; >= 85%)`,
+    });
     targets.push({ met: a.p99 <= 1.3 * f.p99, text: `PATCH by id p99 is ${(a.p99 / f.p99).toFixed(2)}x the floor's (${ms(a.p99)} vs ${ms(f.p99)} ms; <= 1.3x)` });
   }
   const byEmail = get("patch-email")?.results.leadline;
@@ -572,14 +588,20 @@ export async function runBench(options: BenchOptions): Promise<void> {
       if (testCase.servers.length === 1) {
         for (const name of testCase.servers) result.results[name] = await measure(servers[name], testCase, options, organization.apiKey, false, cpuOf(name));
       } else {
-        // The servers take turns in both orders (Leadline, floor, baseline, then back), half the
-        // duration each: whoever ran first after the seed's CHECKPOINT used to pay alone for the
-        // database's first writes of each page (full-page images in the WAL) and any drift.
-        const half = { ...options, durationSeconds: Math.max(1, Math.ceil(options.durationSeconds / 2)) };
+        // The servers take turns, PATCH_ROUNDS rounds in alternating orders (Leadline, floor,
+        // baseline, then back), a third of the duration each: whoever ran first after the seed's
+        // CHECKPOINT used to pay alone for the database's first writes of each page (full-page
+        // images in the WAL), and one server's CPU per request moves ±20-30% from round to round
+        // on this machine. Leadline and the floor always run back to back, so each round gives
+        // their ratio under one machine state; the target takes the median of those.
+        const part = { ...options, durationSeconds: Math.max(1, Math.ceil(options.durationSeconds / 3)) };
         const rounds: Partial<Record<ServerName, LoadResult[]>> = {};
-        for (const order of [testCase.servers, [...testCase.servers].reverse()]) {
-          for (const name of order) (rounds[name] ??= []).push(await measure(servers[name], testCase, half, organization.apiKey, false, cpuOf(name)));
+        for (let round = 0; round < PATCH_ROUNDS; round++) {
+          const order = round % 2 === 0 ? testCase.servers : [...testCase.servers].reverse();
+          for (const name of order) (rounds[name] ??= []).push(await measure(servers[name], testCase, part, organization.apiKey, false, cpuOf(name)));
         }
+        const { leadline: l, floor: f } = rounds;
+        if (l && f) result.roundRatios = l.map((x, i) => x.rps / (f[i]?.rps ?? Number.NaN));
         for (const name of testCase.servers) result.results[name] = combineRounds(rounds[name] ?? []);
       }
       results.push(result);
