@@ -67,11 +67,11 @@ function touchLastUsed(apiKeyId: string, lastUsedAt: Date | null): void {
 export async function authenticateApiKey(key: string): Promise<AuthenticatedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   // One query with a join, on the pool without Prisma's per-call machinery: this runs before
-  // every API request (docs/performance.md). Timestamps as timestamptz: see rawQuery.
+  // every API request (docs/performance.md). rawQuery reads the timestamp(3) columns as UTC.
   // With it, whether the organization has an enabled webhook endpoint: a lead change then skips
   // the outbox's own check (lib/webhooks/outbox.ts), one round trip less per PATCH.
   const rows = await rawQuery<ApiKeyRow & { apiRateLimitPerMinute: number; hasWebhookEndpoints: boolean }>(
-    `SELECT k."id", k."name", k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", k."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
+    `SELECT k."id", k."name", k."revokedAt", k."lastUsedAt",
        o."id" AS "organizationId", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute",
        EXISTS (SELECT 1 FROM "WebhookEndpoint" w WHERE w."organizationId" = o."id" AND w."enabled") AS "hasWebhookEndpoints"
      FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
