@@ -7,7 +7,7 @@ import { apiSecurityHeaders, newNonce, pageSecurityHeaders } from "@/lib/securit
 const PUBLIC_PAGES = ["/docs"];
 
 /**
- * Runs before every page and API route:
+ * Runs before every page, and before the API routes that need it (the matcher below):
  *   - security headers (lib/security/headers.ts): a per-request CSP nonce for pages, no-store for the API;
  *   - X-Forwarded-For / X-Real-IP from the client are dropped unless LEADLINE_TRUST_PROXY is on
  *     (lib/security/client-ip.ts), so per-IP limits cannot be dodged by forging them;
@@ -70,7 +70,27 @@ export async function proxy(request: NextRequest) {
   return withHeaders(NextResponse.redirect(url), headers);
 }
 
+/**
+ * Where the proxy runs. Running it costs about 1 ms of CPU per request (Next.js builds a second
+ * request, tees the body and merges the headers; measured in docs/performance.md), so the API
+ * skips it unless it has something to do:
+ *   - a client-sent X-Forwarded-For or X-Real-IP (dropped above unless LEADLINE_TRUST_PROXY is on;
+ *     without one, Next.js sets X-Forwarded-For to the socket's address itself);
+ *   - a `%` in the path (a broken escape gets the JSON 400 above);
+ *   - the routes that do not go through the API's wrappers: next-auth's, /api/health, /api/ready
+ *     and /api/openapi.json.
+ * Every other API reply gets its security headers from the wrappers (lib/api/with-api.ts).
+ */
 export const config = {
-  // Everything but Next's static files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  matcher: [
+    // Pages: everything but the API and Next's static files.
+    "/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)",
+    { source: "/api/:path*", has: [{ type: "header", key: "x-forwarded-for" }] },
+    { source: "/api/:path*", has: [{ type: "header", key: "x-real-ip" }] },
+    "/api/:path(.*%.*)",
+    "/api/auth/:path*",
+    "/api/health",
+    "/api/ready",
+    "/api/openapi.json",
+  ],
 };

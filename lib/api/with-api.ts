@@ -6,6 +6,7 @@ import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { clientIp } from "@/lib/security/client-ip";
 import { assertSameOriginJson } from "@/lib/security/csrf";
+import { setApiSecurityHeaders } from "@/lib/security/headers";
 import {
   anonymousIpLimit,
   apiKeyLimit,
@@ -93,6 +94,16 @@ export function searchParamsObject(req: NextRequest): Record<string, string> {
   return query;
 }
 
+/**
+ * The API's security headers on a reply of a route wrapper (lib/security/headers.ts). Most API
+ * requests do not pass through proxy.ts (its matcher says when they do), so every reply an API
+ * route makes goes out through here: the wrappers below, the 405s and the catch-all 404.
+ */
+export function withSecurityHeaders<T extends Response>(req: NextRequest, response: T): T {
+  setApiSecurityHeaders(response.headers, req.nextUrl.pathname);
+  return response;
+}
+
 /** A handler for the methods a route does not support: 405 in the envelope, with an Allow header. */
 export function methodNotAllowed(allowed: string[], hint?: string) {
   return async (req: NextRequest): Promise<Response> => {
@@ -100,7 +111,7 @@ export function methodNotAllowed(allowed: string[], hint?: string) {
     const message = `${req.method} is not supported here; use ${allowed.join(" or ")}${hint ? `. ${hint}` : ""}`;
     const response = jsonError(requestId, new AppError("METHOD_NOT_ALLOWED", message, { allowed }));
     response.headers.set("Allow", allowed.join(", "));
-    return response;
+    return withSecurityHeaders(req, response);
   };
 }
 
@@ -160,7 +171,7 @@ function withAuth<P>(authenticate: Authenticate, handler: (args: ApiHandlerArgs<
       response = jsonError(requestId, error);
     }
     applyRateLimitHeaders(response.headers, rate, response.status === 429);
-    return response;
+    return withSecurityHeaders(req, response);
   });
 }
 

@@ -1,5 +1,7 @@
 /**
- * The security headers of every reply, in one place (proxy.ts applies them). Pages get a
+ * The security headers of every reply, in one place. proxy.ts applies them to pages and to the API
+ * routes it runs for; the API's route wrappers (lib/api/with-api.ts) apply the same ones to every
+ * reply of theirs, as most API requests skip the proxy (see its matcher). Pages get a
  * Content-Security-Policy with a fresh nonce per request (Next.js puts it on its own scripts):
  * scripts run only from this origin with that nonce. To allow something more, add it to
  * CSP_DIRECTIVES here, never to a page.
@@ -59,6 +61,11 @@ export function apiSecurityHeaders(pathname = ""): Record<string, string> {
   const headers: Record<string, string> = { ...commonHeaders(), "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" };
   if (!PUBLIC_API_PATHS.has(pathname)) headers["Cache-Control"] = "no-store";
   return headers;
+}
+
+/** Sets the API's security headers on a reply (the route wrappers' replies, which skip proxy.ts). */
+export function setApiSecurityHeaders(headers: Headers, pathname: string): void {
+  for (const [name, value] of Object.entries(apiSecurityHeaders(pathname))) headers.set(name, value);
 }
 
 export function newNonce(): string {

@@ -108,19 +108,67 @@ describe("security headers", () => {
     expect(nonces[0]).not.toBe(nonces[1]);
   });
 
-  it("API replies: no-store (the new key reply above all), nosniff", async () => {
+  it("API replies: no-store (the new key reply above all), nosniff, no framing, a CSP that allows nothing", async () => {
     const created = await fetch(`${baseUrl()}/api/settings/api-keys`, {
       method: "POST",
       headers: { Cookie: adminCookie, "Content-Type": "application/json", Origin: baseUrl() },
       body: JSON.stringify({ name: `headers-${uniqueSuffix()}` }),
     });
     expect(created.status).toBe(201);
-    for (const response of [created, await fetch(`${baseUrl()}/api/leads`, { headers: { "X-API-KEY": org.apiKey } }), await fetch(`${baseUrl()}/api/nope`)]) {
-      expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    const lead = await createTestLead(org);
+    const patch = (extra: Record<string, string> = {}) =>
+      fetch(`${baseUrl()}/api/leads`, {
+        method: "PATCH",
+        headers: { "X-API-KEY": org.apiKey, "Content-Type": "application/json", ...extra },
+        body: JSON.stringify({ id: lead.id, note: "headers" }),
+      });
+    // Most API requests skip proxy.ts (its matcher): the route wrappers set the same headers on
+    // every reply, success or error, 404 and 405 included. With an X-Forwarded-For the proxy runs too.
+    const replies: [string, Response][] = [
+      ["new key (admin route)", created],
+      ["GET /api/leads", await fetch(`${baseUrl()}/api/leads`, { headers: { "X-API-KEY": org.apiKey } })],
+      ["PATCH /api/leads", await patch()],
+      ["PATCH /api/leads through the proxy", await patch({ "X-Forwarded-For": randomIp() })],
+      ["401", await fetch(`${baseUrl()}/api/leads`, { headers: { "X-API-KEY": "ll_wrong" } })],
+      ["400", await fetch(`${baseUrl()}/api/leads?limit=nope`, { headers: { "X-API-KEY": org.apiKey } })],
+      ["405", await fetch(`${baseUrl()}/api/leads`, { method: "PUT", headers: { "X-API-KEY": org.apiKey } })],
+      ["unknown path (404)", await fetch(`${baseUrl()}/api/nope`)],
+      ["session route", await fetch(`${baseUrl()}/api/app/leads`, { headers: { Cookie: adminCookie } })],
+      ["CSV export", await fetch(`${baseUrl()}/api/leads/export`, { headers: { "X-API-KEY": org.apiKey } })],
+      ["health", await fetch(`${baseUrl()}/api/health`)],
+    ];
+    for (const [what, response] of replies) {
+      await response.arrayBuffer();
+      expect({ what, status: response.status, headers: pick(response.headers) }).toEqual({
+        what,
+        status: expect.any(Number),
+        headers: {
+          "cache-control": "no-store",
+          "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+          "x-content-type-options": "nosniff",
+          "x-frame-options": "DENY",
+          "referrer-policy": "strict-origin-when-cross-origin",
+        },
+      });
     }
+    expect(replies.map(([what, r]) => [what, r.status])).toEqual([
+      ["new key (admin route)", 201],
+      ["GET /api/leads", 200],
+      ["PATCH /api/leads", 200],
+      ["PATCH /api/leads through the proxy", 200],
+      ["401", 401],
+      ["400", 400],
+      ["405", 405],
+      ["unknown path (404)", 404],
+      ["session route", 200],
+      ["CSV export", 200],
+      ["health", 200],
+    ]);
   });
 });
+
+const SECURITY_HEADERS = ["cache-control", "content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy"];
+const pick = (headers: Headers) => Object.fromEntries(SECURITY_HEADERS.map((name) => [name, headers.get(name)]));
 
 describe("rate limits", () => {
   it("per API key: the organization's limit, RateLimit-* on every reply, then 429 RATE_LIMITED with Retry-After", async () => {
