@@ -20,10 +20,22 @@ test.describe("lead page", () => {
     // Not one of the managed reasons: "Other" with free text.
     await page.getByLabel("Loss reason").selectOption({ label: "Other…" });
     await page.getByLabel("Other reason").fill(reason);
+    // The save (a server action: a POST to the page with a Next-Action header) is held until its
+    // pending state has been seen: a fast save would otherwise be over before the check.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isLeadPage = (url: URL) => url.pathname.startsWith("/leads/");
+    await page.route(isLeadPage, async (route) => {
+      if (route.request().method() === "POST" && route.request().headers()["next-action"]) await held;
+      await route.continue();
+    });
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("button", { name: "Saving…" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Saving…" })).toBeDisabled();
+    release();
 
     await expect(page.getByText("Lead saved")).toBeVisible();
+    await page.unroute(isLeadPage);
     await expect(page.locator("header").getByTestId("status-badge")).toHaveText("Lost");
     await expect(page.getByTestId("lead-loss-reason")).toHaveText(`Other: ${reason}`);
     const entry = page.getByTestId("timeline-entry").first();
