@@ -95,9 +95,11 @@ export function searchParamsObject(req: NextRequest): Record<string, string> {
 }
 
 /**
- * The API's security headers on a reply of a route wrapper (lib/security/headers.ts). Most API
- * requests do not pass through proxy.ts (its matcher says when they do), so every reply an API
- * route makes goes out through here: the wrappers below, the 405s and the catch-all 404.
+ * The API's security headers (lib/security/headers.ts) on a reply. Most API requests skip
+ * proxy.ts (its matcher says when they do not), so the wrappers below, their 405s and the
+ * catch-all 404 set them on every reply they make. The few routes without a wrapper (next-auth's,
+ * health, readiness, the OpenAPI document) are on the proxy's list instead;
+ * tests/unit/api-route-headers.test.ts checks that every route is one or the other.
  */
 export function withSecurityHeaders<T extends Response>(req: NextRequest, response: T): T {
   setApiSecurityHeaders(response.headers, req.nextUrl.pathname);
