@@ -106,6 +106,17 @@ export function withSecurityHeaders<T extends Response>(req: NextRequest, respon
   return response;
 }
 
+type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * 405 handlers for the methods a route does not take, so every method gets the envelope and the
+ * security headers rather than Next.js's bare 405: `export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);`.
+ */
+export function otherMethods(allowed: readonly HttpMethod[], hint?: string): Record<HttpMethod, ReturnType<typeof methodNotAllowed>> {
+  const handler = methodNotAllowed([...allowed], hint);
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+}
+
 /** A handler for the methods a route does not support: 405 in the envelope, with an Allow header. */
 export function methodNotAllowed(allowed: string[], hint?: string) {
   return async (req: NextRequest): Promise<Response> => {

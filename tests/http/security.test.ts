@@ -132,6 +132,7 @@ describe("security headers", () => {
       ["401", await fetch(`${baseUrl()}/api/leads`, { headers: { "X-API-KEY": "ll_wrong" } })],
       ["400", await fetch(`${baseUrl()}/api/leads?limit=nope`, { headers: { "X-API-KEY": org.apiKey } })],
       ["405", await fetch(`${baseUrl()}/api/leads`, { method: "PUT", headers: { "X-API-KEY": org.apiKey } })],
+      ["405 (otherMethods)", await fetch(`${baseUrl()}/api/settings/users`, { method: "DELETE", headers: { Cookie: adminCookie, Origin: baseUrl() } })],
       ["unknown path (404)", await fetch(`${baseUrl()}/api/nope`)],
       ["session route", await fetch(`${baseUrl()}/api/app/leads`, { headers: { Cookie: adminCookie } })],
       ["CSV export", await fetch(`${baseUrl()}/api/leads/export`, { headers: { "X-API-KEY": org.apiKey } })],
@@ -159,11 +160,26 @@ describe("security headers", () => {
       ["401", 401],
       ["400", 400],
       ["405", 405],
+      ["405 (otherMethods)", 405],
       ["unknown path (404)", 404],
       ["session route", 200],
       ["CSV export", 200],
       ["health", 200],
     ]);
+  });
+});
+
+describe("methods a route does not take", () => {
+  it("get a 405 in the envelope with an Allow header, on the app's routes as on the public API", async () => {
+    for (const [method, path, allow] of [
+      ["DELETE", "/api/settings/users", "GET, POST"],
+      ["GET", "/api/app/pipeline/move", "POST"],
+      ["PUT", "/api/leads/imports", "POST"],
+    ] as const) {
+      const response = await fetch(`${baseUrl()}${path}`, { method, headers: { Cookie: adminCookie, Origin: baseUrl() } });
+      expect({ path, status: response.status, allow: response.headers.get("allow") }).toEqual({ path, status: 405, allow });
+      expect(await response.json()).toMatchObject({ success: false, error: { code: "METHOD_NOT_ALLOWED", details: { allowed: allow.split(", ") } } });
+    }
   });
 });
 

@@ -71,6 +71,19 @@ describe("API routes and the security headers", () => {
     }
   });
 
+  it("every wrapped route answers every method itself: a 405 in the envelope, never Next.js's bare one", () => {
+    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    const exported = (source: string) => [
+      ...[...source.matchAll(new RegExp(`export const ${METHOD} =`, "g"))].map((m) => m[1]!),
+      ...[...source.matchAll(/export const \{([^}]*)\} = otherMethods\(/g)].flatMap((m) => m[1]!.split(",").map((name) => name.trim())),
+      ...[...source.matchAll(new RegExp(`\\w+ as ${METHOD}\\b`, "g"))].map((m) => m[1]!),
+    ];
+    const missing = routes
+      .filter((r) => !coveredByProxy(r.route))
+      .flatMap((r) => methods.filter((method) => !exported(r.source).includes(method)).map((method) => `${method} ${r.route}`));
+    expect(missing).toEqual([]);
+  });
+
   it("the check itself catches an unwrapped handler", () => {
     expect(unwrappedHandlers("export async function GET() {}")).toEqual(["GET"]);
     expect(unwrappedHandlers("export const POST = handler;")).toEqual(["POST"]);

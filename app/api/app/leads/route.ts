@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { listLeads } from "@/lib/leads/list-leads";
 import { listLeadsQuerySchema } from "@/lib/leads/schemas";
 import { parseWith } from "@/lib/validation";
@@ -10,3 +10,6 @@ export const GET = withSession(async ({ req, ctx, requestId }) => {
   const result = await listLeads(ctx.organization, query);
   return jsonOk(requestId, { leads: result.leads, pagination: result.pagination, currency: ctx.organization.currency });
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

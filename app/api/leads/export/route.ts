@@ -1,4 +1,4 @@
-import { methodNotAllowed, searchParamsObject, withApiKey } from "@/lib/api/with-api";
+import { methodNotAllowed, otherMethods, searchParamsObject, withApiKey } from "@/lib/api/with-api";
 import { exportResponse } from "@/lib/imports/http";
 import { exportLeadsQuerySchema } from "@/lib/imports/schemas";
 import { parseWith } from "@/lib/validation";
@@ -10,3 +10,6 @@ export const GET = withApiKey(async ({ req, ctx }) => {
 });
 
 export const POST = methodNotAllowed(["GET"], "Import leads with POST /api/leads/imports.");
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET"]);

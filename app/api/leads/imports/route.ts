@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { methodNotAllowed, searchParamsObject, withApiKey } from "@/lib/api/with-api";
+import { methodNotAllowed, otherMethods, searchParamsObject, withApiKey } from "@/lib/api/with-api";
 import { importReply } from "@/lib/imports/http";
 import { createImport } from "@/lib/imports/imports";
 import { createImportQuerySchema } from "@/lib/imports/schemas";
@@ -14,3 +14,6 @@ export const POST = withApiKey(async ({ req, ctx, requestId }) => {
 });
 
 export const GET = methodNotAllowed(["POST"], "Read an import with GET /api/leads/imports/{id}.");
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["POST"]);

@@ -1,6 +1,6 @@
 import { createApiKey, createApiKeySchema, listApiKeys } from "@/lib/api-keys/api-keys";
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 
 // GET /api/settings/api-keys - the organization's API keys (never the keys themselves)
@@ -15,3 +15,6 @@ export const POST = withAdmin(async ({ req, ctx, requestId }) => {
   const { apiKey, plaintext } = await createApiKey({ organizationId: ctx.organization.id, name, createdById });
   return jsonOk(requestId, { apiKey, key: plaintext }, { status: 201 });
 });
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { createLossReason, listLossReasons } from "@/lib/loss-reasons/loss-reasons";
 import { createLossReasonSchema } from "@/lib/loss-reasons/schemas";
 import { parseWith } from "@/lib/validation";
@@ -14,3 +14,6 @@ export const POST = withAdmin(async ({ req, ctx, requestId }) => {
   const { name } = parseWith(createLossReasonSchema, await readJsonObject(req));
   return jsonOk(requestId, await createLossReason(ctx.organization.id, name), { status: 201 });
 });
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

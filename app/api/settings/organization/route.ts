@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import {
   getOrganizationSettings,
   organizationSettingsSchema,
@@ -20,3 +20,6 @@ export const PATCH = withAdmin(async ({ req, ctx, requestId }) => {
   const updated = await updateOrganizationSettings(ctx.organization.id, changes, userId);
   return jsonOk(requestId, toOrganizationSettingsDto(updated));
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, DELETE } = otherMethods(["GET", "PATCH"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { createUser, createUserSchema, listUsers } from "@/lib/users/users";
 import { parseWith } from "@/lib/validation";
 
@@ -13,3 +13,6 @@ export const POST = withAdmin(async ({ req, ctx, requestId }) => {
   const user = await createUser(ctx.organization.id, parseWith(createUserSchema, await readJsonObject(req)));
   return jsonOk(requestId, user, { status: 201 });
 });
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

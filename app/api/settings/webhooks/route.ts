@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 import { createWebhookEndpoint, listWebhookEndpoints } from "@/lib/webhooks/endpoints";
 import { createWebhookEndpointSchema } from "@/lib/webhooks/schemas";
@@ -15,3 +15,6 @@ export const POST = withAdmin(async ({ req, ctx, requestId }) => {
   const createdById = ctx.actor.type === "user" ? ctx.actor.userId : null;
   return jsonOk(requestId, await createWebhookEndpoint(ctx.organization.id, input, createdById), { status: 201 });
 });
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

@@ -1,4 +1,4 @@
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { exportResponse } from "@/lib/imports/http";
 import { exportLeadsQuerySchema } from "@/lib/imports/schemas";
 import { parseWith } from "@/lib/validation";
@@ -8,3 +8,6 @@ export const GET = withSession(async ({ req, ctx }) => {
   const query = parseWith(exportLeadsQuerySchema, searchParamsObject(req));
   return exportResponse(ctx.organization, query);
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

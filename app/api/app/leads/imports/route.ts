@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { importReply } from "@/lib/imports/http";
 import { listImports, uploadImport } from "@/lib/imports/imports";
 import { suggestMapping, mappingToHeaders } from "@/lib/imports/mapping";
@@ -22,3 +22,6 @@ export const GET = withSession(async ({ ctx, requestId }) => {
   const records = await listImports(ctx.organization);
   return jsonOk(requestId, records.map((r) => importReply(r, BASE)));
 });
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

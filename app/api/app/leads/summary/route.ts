@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { leadsTotalValue } from "@/lib/leads/list-leads";
 import { listLeadsQuerySchema } from "@/lib/leads/schemas";
 import { parseWith } from "@/lib/validation";
@@ -9,3 +9,6 @@ export const GET = withSession(async ({ req, ctx, requestId }) => {
   const query = parseWith(listLeadsQuerySchema, searchParamsObject(req));
   return jsonOk(requestId, { totalValue: await leadsTotalValue(ctx.organization, query), currency: ctx.organization.currency });
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { validationError } from "@/lib/errors";
 import { getPipelineCards } from "@/lib/pipeline/pipeline";
 import { pipelineQuerySchema } from "@/lib/pipeline/schemas";
@@ -12,3 +12,6 @@ export const GET = withSession(async ({ req, ctx, requestId }) => {
   if (status === undefined) throw validationError([{ field: "status", message: "is required: the column to load more cards of" }]);
   return jsonOk(requestId, await getPipelineCards(ctx.organization, { ...query, status }));
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withSession } from "@/lib/api/with-api";
 import { moveLead } from "@/lib/pipeline/pipeline";
 import { moveLeadSchema } from "@/lib/pipeline/schemas";
 import { parseWith } from "@/lib/validation";
@@ -10,3 +10,6 @@ export const POST = withSession(async ({ req, ctx, requestId }) => {
   const input = parseWith(moveLeadSchema, await readJsonObject(req));
   return jsonOk(requestId, await moveLead(ctx, input));
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

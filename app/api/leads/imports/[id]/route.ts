@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { methodNotAllowed, withApiKey } from "@/lib/api/with-api";
+import { methodNotAllowed, otherMethods, withApiKey } from "@/lib/api/with-api";
 import { importReply } from "@/lib/imports/http";
 import { getImport } from "@/lib/imports/imports";
 import { importIdParamsSchema } from "@/lib/imports/schemas";
@@ -12,3 +12,6 @@ export const GET = withApiKey<{ id: string }>(async ({ ctx, params, requestId })
 });
 
 export const POST = methodNotAllowed(["GET"]);
+
+// Any other method: 405 in the envelope.
+export const { PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { updateLossReason } from "@/lib/loss-reasons/loss-reasons";
 import { updateLossReasonSchema } from "@/lib/loss-reasons/schemas";
 import { parseWith } from "@/lib/validation";
@@ -9,3 +9,6 @@ export const PATCH = withAdmin<{ id: string }>(async ({ req, ctx, params, reques
   const input = parseWith(updateLossReasonSchema, await readJsonObject(req));
   return jsonOk(requestId, await updateLossReason(ctx.organization.id, params.id, input));
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, POST, PUT, DELETE } = otherMethods(["PATCH"]);

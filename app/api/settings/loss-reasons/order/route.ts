@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { reorderLossReasons } from "@/lib/loss-reasons/loss-reasons";
 import { reorderLossReasonsSchema } from "@/lib/loss-reasons/schemas";
 import { parseWith } from "@/lib/validation";
@@ -9,3 +9,6 @@ export const PUT = withAdmin(async ({ req, ctx, requestId }) => {
   const { ids } = parseWith(reorderLossReasonsSchema, await readJsonObject(req));
   return jsonOk(requestId, await reorderLossReasons(ctx.organization.id, ids));
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, POST, PATCH, DELETE } = otherMethods(["PUT"]);

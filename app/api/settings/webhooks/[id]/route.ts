@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withAdmin } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 import { deleteWebhookEndpoint, updateWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { updateWebhookEndpointSchema } from "@/lib/webhooks/schemas";
@@ -15,3 +15,6 @@ export const DELETE = withAdmin<{ id: string }>(async ({ ctx, params, requestId 
   await deleteWebhookEndpoint(ctx.organization.id, params.id);
   return jsonOk(requestId, { id: params.id, deleted: true });
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, POST, PUT } = otherMethods(["PATCH", "DELETE"]);

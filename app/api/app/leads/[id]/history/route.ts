@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withSession } from "@/lib/api/with-api";
 import { getLeadHistoryOrThrow } from "@/lib/leads/get-lead";
 import { leadHistoryQuerySchema } from "@/lib/leads/schemas";
 import { parseWith } from "@/lib/validation";
@@ -9,3 +9,6 @@ export const GET = withSession<{ id: string }>(async ({ req, ctx, params, reques
   const { cursor } = parseWith(leadHistoryQuerySchema, searchParamsObject(req));
   return jsonOk(requestId, await getLeadHistoryOrThrow(ctx.organization, params.id, cursor));
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

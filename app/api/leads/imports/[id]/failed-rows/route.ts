@@ -1,4 +1,4 @@
-import { withApiKey } from "@/lib/api/with-api";
+import { otherMethods, withApiKey } from "@/lib/api/with-api";
 import { failedRowsResponse } from "@/lib/imports/http";
 import { importIdParamsSchema } from "@/lib/imports/schemas";
 import { parseWith } from "@/lib/validation";
@@ -8,3 +8,6 @@ export const GET = withApiKey<{ id: string }>(async ({ ctx, params }) => {
   const { id } = parseWith(importIdParamsSchema, params);
   return failedRowsResponse(ctx.organization, id);
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { searchParamsObject, withAdmin } from "@/lib/api/with-api";
+import { otherMethods, searchParamsObject, withAdmin } from "@/lib/api/with-api";
 import { parseWith } from "@/lib/validation";
 import { listDeliveries } from "@/lib/webhooks/endpoints";
 import { deliveriesQuerySchema } from "@/lib/webhooks/schemas";
@@ -9,3 +9,6 @@ export const GET = withAdmin<{ id: string }>(async ({ req, ctx, params, requestI
   const page = parseWith(deliveriesQuerySchema, searchParamsObject(req));
   return jsonOk(requestId, await listDeliveries(ctx.organization.id, params.id, page));
 });
+
+// Any other method: 405 in the envelope.
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withSession } from "@/lib/api/with-api";
 import { previewImport } from "@/lib/imports/imports";
 import { importIdParamsSchema, runImportBodySchema } from "@/lib/imports/schemas";
 import { parseWith } from "@/lib/validation";
@@ -11,3 +11,6 @@ export const POST = withSession<{ id: string }>(async ({ req, ctx, params, reque
   const { rows } = await previewImport(ctx, id, body);
   return jsonOk(requestId, { rows });
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

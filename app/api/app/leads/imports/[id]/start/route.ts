@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/api/response";
-import { readJsonObject, withSession } from "@/lib/api/with-api";
+import { otherMethods, readJsonObject, withSession } from "@/lib/api/with-api";
 import { importReply } from "@/lib/imports/http";
 import { startImport } from "@/lib/imports/imports";
 import { importIdParamsSchema, runImportBodySchema } from "@/lib/imports/schemas";
@@ -12,3 +12,6 @@ export const POST = withSession<{ id: string }>(async ({ req, ctx, params, reque
   const record = await startImport({ ...ctx, source: "import" }, id, body);
   return jsonOk(requestId, importReply(record, "/api/app/leads/imports"), { status: 202 });
 });
+
+// Any other method: 405 in the envelope.
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
