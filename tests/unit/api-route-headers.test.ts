@@ -1,7 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { config } from "@/proxy";
+import { apiRouteFiles } from "../helpers/api-routes";
 
 /**
  * Every API reply carries the security headers: most API requests skip proxy.ts, so each route
@@ -14,20 +13,7 @@ const METHOD = "(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)";
 const WRAPPERS = ["withApiKey", "withSession", "withAdmin", "methodNotAllowed"];
 
 function routeFiles(): { route: string; source: string }[] {
-  const root = path.resolve(import.meta.dirname, "../../app/api");
-  const found: { route: string; source: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "route.ts") {
-        const relative = path.relative(root, dir).split(path.sep).join("/");
-        found.push({ route: relative ? `/api/${relative}` : "/api", source: fs.readFileSync(full, "utf8") });
-      }
-    }
-  };
-  walk(root);
-  return found;
+  return apiRouteFiles().map(({ segments, source }) => ({ route: ["/api", ...segments].join("/"), source }));
 }
 
 /** The proxy's plain API sources ("/api/health", "/api/auth/:path*"): the routes it runs for whatever the request. */

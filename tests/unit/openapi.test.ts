@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "@/lib/errors";
 import { createImportQuerySchema, exportLeadsQuerySchema } from "@/lib/imports/schemas";
 import { createLeadBodySchema, listLeadsQuerySchema, updateLeadsBodySchema } from "@/lib/leads/schemas";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
+import { apiRouteFiles } from "../helpers/api-routes";
 import { schemaValidator, type OpenApiLike } from "../helpers/openapi";
 
 const document = buildOpenApiDocument();
@@ -22,23 +21,10 @@ const operations = Object.entries(document.paths).flatMap(([p, item]) =>
 
 /** The public API's routes as the code has them: app/api/…/route.ts files exporting a method through withApiKey. */
 function apiKeyRoutes(): { path: string; method: string }[] {
-  const root = path.resolve(import.meta.dirname, "../../app/api");
-  const found: { path: string; method: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "route.ts") {
-        const source = fs.readFileSync(full, "utf8");
-        const route = "/api/" + path.relative(root, dir).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
-        for (const m of source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = withApiKey\b/g)) {
-          found.push({ path: route, method: m[1]!.toLowerCase() });
-        }
-      }
-    }
-  };
-  walk(root);
-  return found;
+  return apiRouteFiles().flatMap(({ segments, source }) => {
+    const route = "/api/" + segments.map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+    return [...source.matchAll(/export const (GET|POST|PATCH|PUT|DELETE) = withApiKey\b/g)].map((m) => ({ path: route, method: m[1]!.toLowerCase() }));
+  });
 }
 
 describe("the OpenAPI document", () => {
