@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/log";
 import { parseWith } from "@/lib/validation";
+import { enabledEndpointExists } from "@/lib/webhooks/endpoint-sql";
 
 export const API_KEY_PREFIX = "ll_";
 const KEY_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -73,7 +74,7 @@ export async function authenticateApiKey(key: string): Promise<AuthenticatedApiK
   const rows = await rawQuery<ApiKeyRow & { apiRateLimitPerMinute: number; hasWebhookEndpoints: boolean }>(
     `SELECT k."id", k."name", k."revokedAt", k."lastUsedAt",
        o."id" AS "organizationId", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency", o."apiRateLimitPerMinute",
-       EXISTS (SELECT 1 FROM "WebhookEndpoint" w WHERE w."organizationId" = o."id" AND w."enabled") AS "hasWebhookEndpoints"
+       ${enabledEndpointExists(`o."id"`)} AS "hasWebhookEndpoints"
      FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId"
      WHERE k."hashedKey" = $1`,
     [hashApiKey(key)],

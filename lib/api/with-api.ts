@@ -6,7 +6,7 @@ import { AppError, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { clientIp } from "@/lib/security/client-ip";
 import { assertSameOriginJson } from "@/lib/security/csrf";
-import { setApiSecurityHeaders } from "@/lib/security/headers";
+import { apiSecurityHeaders } from "@/lib/security/headers";
 import {
   anonymousIpLimit,
   apiKeyLimit,
@@ -102,7 +102,7 @@ export function searchParamsObject(req: NextRequest): Record<string, string> {
  * tests/unit/api-route-headers.test.ts checks that every route is one or the other.
  */
 export function withSecurityHeaders<T extends Response>(req: NextRequest, response: T): T {
-  setApiSecurityHeaders(response.headers, req.nextUrl.pathname);
+  for (const [name, value] of Object.entries(apiSecurityHeaders(req.nextUrl.pathname))) response.headers.set(name, value);
   return response;
 }
 

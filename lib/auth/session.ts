@@ -3,8 +3,10 @@ import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { prisma } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
+import { enabledEndpointExists } from "@/lib/webhooks/endpoint-sql";
 import type { ActorContext, OrganizationSettings } from "./actor";
 import { authOptions } from "./auth-options";
 
@@ -30,7 +32,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const rows = await prisma.$queryRaw<SessionRow[]>`
     SELECT u."id", u."name", u."email", u."role"::text AS "role", u."sessionVersion", u."organizationId",
       o."name" AS "organizationName", o."slug", o."allowBulkUpdates", o."defaultPhoneCountry", o."currency",
-      EXISTS (SELECT 1 FROM "WebhookEndpoint" w WHERE w."organizationId" = o."id" AND w."enabled") AS "hasWebhookEndpoints"
+      ${Prisma.raw(enabledEndpointExists(`o."id"`))} AS "hasWebhookEndpoints"
     FROM "Session" s
     JOIN "User" u ON u."id" = s."userId"
     JOIN "Organization" o ON o."id" = u."organizationId"

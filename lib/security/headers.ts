@@ -63,11 +63,6 @@ export function apiSecurityHeaders(pathname = ""): Record<string, string> {
   return headers;
 }
 
-/** Sets the API's security headers on a reply (the route wrappers' replies, which skip proxy.ts). */
-export function setApiSecurityHeaders(headers: Headers, pathname: string): void {
-  for (const [name, value] of Object.entries(apiSecurityHeaders(pathname))) headers.set(name, value);
-}
-
 export function newNonce(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);

@@ -6,6 +6,7 @@ import { newId } from "@/lib/ids";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { WebhookEventType } from "./schemas";
 import { dispatchDeliveries } from "./dispatch";
+import { enabledEndpointExists } from "./endpoint-sql";
 
 /**
  * The outbox: the webhook deliveries of a lead change, written in the change's own transaction,
@@ -94,7 +95,7 @@ export function deriveWebhookEvents(ctx: ActorContext, change: LeadChangeWritten
 export async function hasWebhookEndpoints(tx: SqlTx, organization: Pick<OrganizationSettings, "id" | "hasWebhookEndpoints">): Promise<boolean> {
   if (organization.hasWebhookEndpoints !== undefined) return organization.hasWebhookEndpoints;
   const [row] = await tx.query<{ found: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM "WebhookEndpoint" WHERE "organizationId" = $1 AND "enabled") AS "found"`,
+    `SELECT ${enabledEndpointExists("$1")} AS "found"`,
     [organization.id],
   );
   return row?.found ?? false;
