@@ -22,6 +22,7 @@ import {
 } from "./list-query";
 import type { ListLeadsQuery } from "./schemas";
 import { leadRecordFromRow, type LeadRow } from "./store/record";
+import { pageBoundary, rememberPageBoundary } from "./page-boundaries";
 import { rememberedEstimate, rememberEstimate } from "./total-estimates";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
 
@@ -87,6 +88,35 @@ async function readSegments(
   return rows;
 }
 
+/** What identifies a filter of one organization, for what this process remembers about it. */
+const filterKeyOf = (where: Prisma.Sql) => `${where.sql}\u0000${JSON.stringify(where.values)}`;
+
+/**
+ * Up to `take` leads from `offset` of the list (a `page` request). A deep page starts from the
+ * keyset position remembered for it (./page-boundaries) when there is one; otherwise it skips
+ * `offset` leads, reading one more to learn where the page starts. Either way it remembers where
+ * it starts and where the next page starts (with `limit` leads a page).
+ */
+async function readFromOffset(where: Prisma.Sql, sort: ListLeadsQuery["sort"], offset: number, take: number, limit: number): Promise<LeadRecord[]> {
+  const { field, direction } = sort;
+  const segments = segmentsFrom(field, direction, false);
+  const listKey = `${filterKeyOf(where)}\u0000${sortName(sort)}`;
+  const positionAfter = (lead: LeadRecord): Cursor => ({ sort: sortName(sort), key: sortKeyOf(field, lead), id: lead.id, before: false });
+
+  const start = pageBoundary(listKey, offset);
+  let rows: LeadRecord[];
+  if (start || offset === 0) {
+    rows = await readSegments(where, field, segments, start, take, 0);
+  } else {
+    rows = await readSegments(where, field, segments, null, take + 1, offset - 1);
+    const before = rows.shift();
+    if (before) rememberPageBoundary(listKey, offset, positionAfter(before));
+  }
+  const last = rows[limit - 1];
+  if (rows.length > limit && last) rememberPageBoundary(listKey, offset + limit, positionAfter(last));
+  return rows;
+}
+
 /**
  * Every lead the filter matches, in the list's order, one batch at a time: the same keyset reads as
  * the list's pages (never OFFSET, never a count), for exports of any size.
@@ -114,7 +144,7 @@ export async function* leadsInBatches(organization: OrganizationSettings, query:
  * (./total-estimates.ts) instead of counting again.
  */
 async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEstimate: boolean }> {
-  const filterKey = `${where.sql}\u0000${JSON.stringify(where.values)}`;
+  const filterKey = filterKeyOf(where);
   const remembered = rememberedEstimate(filterKey);
   if (remembered !== null) return { total: remembered, totalIsEstimate: true };
   const [counted] = await read<{ n: number }>(boundedCountSql(where));
@@ -179,7 +209,9 @@ export async function listLeads(organization: OrganizationSettings, query: ListL
       hasMore = true;
     }
   } else {
-    rows = await readSegments(where, field, segmentsFrom(field, direction, false), cursor, limit + 1, offset);
+    rows = cursor
+      ? await readSegments(where, field, segmentsFrom(field, direction, false), cursor, limit + 1, 0)
+      : await readFromOffset(where, query.sort, offset, limit + 1, limit);
     hasMore = rows.length > limit;
     rows = rows.slice(0, limit);
     hasPrevious = cursor !== null || offset > 0;

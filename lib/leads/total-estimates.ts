@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 
 /**
  * Totals above EXACT_TOTAL_LIMIT are estimates, so this process remembers them for a while per
@@ -13,27 +14,17 @@ import "server-only";
 export const ESTIMATE_TTL_MS = 60_000;
 export const MAX_REMEMBERED_ESTIMATES = 1_000;
 
-const remembered = new Map<string, { total: number; at: number }>();
+// Date.now (not performance.now) and no cached clock: tests move the clock with a spy on Date.now.
+const remembered = new LRUCache<string, number>({ max: MAX_REMEMBERED_ESTIMATES, ttl: ESTIMATE_TTL_MS, ttlResolution: 0, perf: Date });
 
 /** The estimate remembered for this filter, or null when there is none or it is older than the time to live. */
-export function rememberedEstimate(filterKey: string, now = Date.now()): number | null {
-  const entry = remembered.get(filterKey);
-  if (!entry) return null;
-  if (now - entry.at >= ESTIMATE_TTL_MS) {
-    remembered.delete(filterKey);
-    return null;
-  }
-  return entry.total;
+export function rememberedEstimate(filterKey: string): number | null {
+  return remembered.get(filterKey) ?? null;
 }
 
-/** Remembers an estimate; the oldest entry goes when the map is full. */
-export function rememberEstimate(filterKey: string, total: number, now = Date.now()): void {
-  remembered.delete(filterKey);
-  if (remembered.size >= MAX_REMEMBERED_ESTIMATES) {
-    const oldest = remembered.keys().next();
-    if (!oldest.done) remembered.delete(oldest.value);
-  }
-  remembered.set(filterKey, { total, at: now });
+/** Remembers an estimate; the least recently used filter goes when the memory is full. */
+export function rememberEstimate(filterKey: string, total: number): void {
+  remembered.set(filterKey, total);
 }
 
 /** For tests: forget every estimate. */

@@ -20,7 +20,7 @@ export const LIST_QUERY_DESCRIPTIONS: Record<string, string> = {
     "Only the leads one request changed: its `X-Request-Id` (`meta.requestId`), e.g. to list every lead of a bulk PATCH whose reply was `truncated`",
   sort: "`createdAt`, `updatedAt`, `value` or `name`, with `:asc` or `:desc`; default `createdAt:desc`",
   limit: "Page size: default 50, at most 100",
-  page: "Page number, from 1 (page × limit at most 10,000; go further with `cursor`)",
+  page: "Page number, from 1 (page × limit at most 10,000; go further with `cursor`). A page 1,000 or more leads deep starts, for 10 s, where this server last found it or where the page before it ended",
   cursor: "Opaque cursor from `meta.pagination.nextCursor` or `prevCursor`; not with `page`",
 };
 
