@@ -115,7 +115,7 @@ export async function recordWebhookEvents(tx: SqlTx, ctx: ActorContext, change: 
     `INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt")
     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e."organizationId", e."id", ev.event_id, ev.event_type, ev.lead_id, ev.lead_id,
       ev.payload, (ev.created_at AT TIME ZONE 'UTC')::timestamp(3), (ev.created_at AT TIME ZONE 'UTC')::timestamp(3)
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[])
       WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at, ord)
     JOIN "WebhookEndpoint" e ON e."organizationId" = $7 AND e."enabled" AND ev.event_type = ANY(e."events")
       AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))

@@ -87,6 +87,7 @@ describe("webhook deliveries", () => {
     expect(event.data.actor).toEqual({ type: "api_key", id: s.org.apiKeyId, name: "Test key" });
     expect(event.data.requestId).toBe(created.headers.get("x-request-id"));
     expect(Object.keys(delivery.json)).toEqual(["id", "type", "createdAt", "data"]);
+    expect(Object.keys(delivery.json.data)).toEqual(["lead", "changes", "actor", "requestId"]);
   });
 
   it("are filtered by event type and by the status changed to", async () => {
