@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
-import { databasePool, databaseUrl, rawQuery } from "@/lib/db/client";
+import { databasePool, databaseUrl, rawQuery, sqlStatement, statementName } from "@/lib/db/client";
 import { isRetryableTransactionError, sqlTransaction } from "@/lib/db/sql-tx";
 import { AppError } from "@/lib/errors";
 
@@ -82,4 +82,18 @@ it("survives PostgreSQL closing an idle connection of the pool, and opens anothe
   }
   await expect.poll(async () => (await rawQuery<{ pid: number }>("SELECT pg_backend_pid() AS pid", []))[0]?.pid !== row?.pid).toBe(true);
   expect(await rawQuery<{ one: number }>("SELECT 1 AS one", [])).toEqual([{ one: 1 }]);
+});
+
+it("prepares a statement with parameters once per connection, under a name shared by every copy of the module", async () => {
+  const text = `SELECT $1::int + 1 AS "next" /* prepared-statement probe */`;
+  const prepared = await sqlTransaction(async (tx) => {
+    expect(await tx.query<{ next: number }>(text, [1])).toEqual([{ next: 2 }]);
+    expect(await tx.query<{ next: number }>(text, [41])).toEqual([{ next: 42 }]);
+    return tx.query<{ name: string; statement: string }>(`SELECT "name", "statement" FROM pg_prepared_statements WHERE "statement" = $1`, [text]);
+  });
+  expect(prepared).toEqual([{ name: statementName(text), statement: text }]);
+  expect(statementName(text)).toMatch(/^leadline_[0-9a-f]{32}$/);
+  expect(statementName(`${text} `)).not.toBe(statementName(text));
+  // Without parameters a statement is not named (it may hold several statements).
+  expect(sqlStatement("SELECT 1; SELECT 2", [])).not.toHaveProperty("name");
 });
