@@ -30,6 +30,8 @@ const envSchema = z.object({
   LEADLINE_SEED_DEMO: booleanish.optional(),
   /** Size of the PostgreSQL connection pool of one app process. */
   LEADLINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Send the SQL stores' statements as named (prepared) statements; off for a pooler that cannot keep them (PgBouncer before 1.21). */
+  LEADLINE_DB_PREPARED_STATEMENTS: booleanish.default(true),
   /** Run background job workers (webhooks, imports) in this app process. */
   LEADLINE_JOB_WORKERS: booleanish.default(true),
   /** Behind a TLS proxy: take the client's IP from the last X-Forwarded-For entry (see lib/security/client-ip.ts). */

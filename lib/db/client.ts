@@ -47,7 +47,12 @@ export function logIdleConnectionErrors(pool: pg.Pool, name: string): pg.Pool {
 
 /** The process's one connection pool: Prisma's adapter runs on it, and so do the SQL stores (rawQuery, lib/db/sql-tx). */
 function createPool(): pg.Pool {
-  return logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE }), "app");
+  // With named statements, PostgreSQL would switch a statement to one generic plan after five
+  // runs. For skewed filters (one lead's 10,000 events, one organization's million leads) that
+  // plan reads far more than a plan for the actual values: the lead page's database CPU doubled.
+  // force_custom_plan keeps the saved parsing and plans every run for its values.
+  const options = env.LEADLINE_DB_PREPARED_STATEMENTS ? { options: "-c plan_cache_mode=force_custom_plan" } : {};
+  return logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE, ...options }), "app");
 }
 
 function createPrismaClient(pool: pg.Pool): PrismaClient {
@@ -97,6 +102,7 @@ const toSqlValue = (value: unknown): unknown => (value instanceof Date ? value.t
  * the pool, agree on it. Only statements with parameters (already sent with the extended protocol,
  * so one statement each) are named, and at most MAX_NAMED distinct texts per process: a statement
  * built with a varying number of parameters stays unnamed once the budget is spent.
+ * LEADLINE_DB_PREPARED_STATEMENTS=false sends them unnamed (a pooler that cannot keep them).
  */
 const MAX_NAMED = 1_000;
 const globalForStatements = globalThis as unknown as { leadlineStatementNames?: Map<string, string> };
@@ -113,7 +119,7 @@ export function statementName(text: string): string | undefined {
 
 /** A statement as the SQL stores send it: named (prepared) when it has parameters, values converted and result types parsed as above. */
 export function sqlStatement(text: string, values: readonly unknown[]): pg.QueryConfig {
-  const name = values.length > 0 ? statementName(text) : undefined;
+  const name = values.length > 0 && env.LEADLINE_DB_PREPARED_STATEMENTS ? statementName(text) : undefined;
   return { text, values: values.map(toSqlValue), types: SQL_TYPES, ...(name === undefined ? {} : { name }) };
 }
 

@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { databasePool, databaseUrl, rawQuery, sqlStatement, statementName } from "@/lib/db/client";
 import { isRetryableTransactionError, sqlTransaction } from "@/lib/db/sql-tx";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 /** lib/db/sql-tx and rawQuery: the SQL stores' own transactions and reads on `pg`. */
@@ -92,8 +93,21 @@ it("prepares a statement with parameters once per connection, under a name share
     return tx.query<{ name: string; statement: string }>(`SELECT "name", "statement" FROM pg_prepared_statements WHERE "statement" = $1`, [text]);
   });
   expect(prepared).toEqual([{ name: statementName(text), statement: text }]);
+  // Planned for each run's values, never one generic plan (skewed filters: docs/deploy.md).
+  expect(await rawQuery("SHOW plan_cache_mode", [])).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
   expect(statementName(text)).toMatch(/^leadline_[0-9a-f]{32}$/);
   expect(statementName(`${text} `)).not.toBe(statementName(text));
   // Without parameters a statement is not named (it may hold several statements).
   expect(sqlStatement("SELECT 1; SELECT 2", [])).not.toHaveProperty("name");
+});
+
+it("sends every statement unnamed with LEADLINE_DB_PREPARED_STATEMENTS=false (a pooler that cannot keep them)", () => {
+  expect(sqlStatement("SELECT $1::int", [1])).toHaveProperty("name");
+  const settings = env as { LEADLINE_DB_PREPARED_STATEMENTS: boolean };
+  settings.LEADLINE_DB_PREPARED_STATEMENTS = false;
+  try {
+    expect(sqlStatement("SELECT $1::int", [1])).not.toHaveProperty("name");
+  } finally {
+    settings.LEADLINE_DB_PREPARED_STATEMENTS = true;
+  }
 });
