@@ -65,6 +65,8 @@ interface CaseResult {
   results: Partial<Record<ServerName, LoadResult>>;
   /** PATCH cases: Leadline's req/s over the floor's in each round, the two measured back to back. */
   roundRatios?: number[];
+  /** Tables PostgreSQL's autovacuum or autoanalyze worked on while the case ran. */
+  overlappingAutovacuum?: string[];
 }
 
 const PATCH_ROUNDS = 4;
@@ -225,6 +227,22 @@ async function warmUpServers(servers: Record<ServerName, Server>, sample: Sample
 }
 
 /** With `cpuGroups`, the result carries the CPU ms each process group used during the measured load (not the warm-up). */
+/** Autovacuum and autoanalyze runs so far, per table (PostgreSQL's own maintenance can overlap a case and slow it). */
+async function autovacuumCounts(db: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ relname: string; runs: string }>(
+    `SELECT relname, (autovacuum_count + autoanalyze_count)::text AS runs FROM pg_stat_user_tables`,
+  );
+  return new Map(rows.map((r) => [r.relname, Number(r.runs)]));
+}
+
+/** The tables autovacuum worked on since `before`, finished or still running. */
+async function autovacuumsSince(db: pg.Client, before: Map<string, number>): Promise<string[]> {
+  const after = await autovacuumCounts(db);
+  const finished = [...after].filter(([table, runs]) => runs > (before.get(table) ?? 0)).map(([table]) => table);
+  const { rows } = await db.query<{ relname: string }>(`SELECT relid::regclass::text AS relname FROM pg_stat_progress_vacuum`);
+  return [...new Set([...finished, ...rows.map((r) => `${r.relname} (running)`)])];
+}
+
 async function measure(
   server: Server,
   testCase: Case,
@@ -509,7 +527,8 @@ function evaluateTargets(results: CaseResult[], options: BenchOptions, emailRefe
   for (const key of LIST_CASES) {
     const r = get(key);
     const x = r?.results.leadline;
-    if (r && x) targets.push({ met: x.p95 < 150, text: `${r.label} p95 is ${ms(x.p95)} ms (< 150 ms)${atSize}` });
+    const overlap = r?.overlappingAutovacuum?.length ? `; autovacuum overlapped it: ${r.overlappingAutovacuum.join(", ")}` : "";
+    if (r && x) targets.push({ met: x.p95 < 150, text: `${r.label} p95 is ${ms(x.p95)} ms (< 150 ms${overlap})${atSize}` });
   }
   return targets;
 }
@@ -588,7 +607,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
     for (const testCase of buildCases(sample, fixtures)) {
       const result: CaseResult = { key: testCase.key, label: testCase.label, results: {} };
       if (testCase.servers.length === 1) {
+        const before = await autovacuumCounts(db);
         for (const name of testCase.servers) result.results[name] = await measure(servers[name], testCase, options, organization.apiKey, false, cpuOf(name));
+        const overlapping = await autovacuumsSince(db, before);
+        if (overlapping.length > 0) {
+          result.overlappingAutovacuum = overlapping;
+          log(`    autovacuum/autoanalyze overlapped this case: ${overlapping.join(", ")}`);
+        }
       } else {
         // The servers take turns, PATCH_ROUNDS rounds in alternating orders (Leadline, floor,
         // baseline, then back), a third of the duration each: whoever ran first after the seed's
