@@ -97,10 +97,17 @@ const filterKeyOf = (where: Prisma.Sql) => `${where.sql}\u0000${JSON.stringify(w
  * `offset` leads, reading one more to learn where the page starts. Either way it remembers where
  * it starts and where the next page starts (with `limit` leads a page).
  */
-async function readFromOffset(where: Prisma.Sql, sort: ListLeadsQuery["sort"], offset: number, take: number, limit: number): Promise<LeadRecord[]> {
+async function readFromOffset(
+  where: Prisma.Sql,
+  filterKey: string,
+  sort: ListLeadsQuery["sort"],
+  offset: number,
+  take: number,
+  limit: number,
+): Promise<LeadRecord[]> {
   const { field, direction } = sort;
   const segments = segmentsFrom(field, direction, false);
-  const listKey = `${filterKeyOf(where)}\u0000${sortName(sort)}`;
+  const listKey = `${filterKey}\u0000${sortName(sort)}`;
   const positionAfter = (lead: LeadRecord): Cursor => ({ sort: sortName(sort), key: sortKeyOf(field, lead), id: lead.id, before: false });
 
   const start = pageBoundary(listKey, offset);
@@ -143,8 +150,7 @@ export async function* leadsInBatches(organization: OrganizationSettings, query:
  * planner's estimate, which this process then reuses for the same filter for a minute
  * (./total-estimates.ts) instead of counting again.
  */
-async function countLeads(where: Prisma.Sql): Promise<{ total: number; totalIsEstimate: boolean }> {
-  const filterKey = filterKeyOf(where);
+async function countLeads(where: Prisma.Sql, filterKey: string): Promise<{ total: number; totalIsEstimate: boolean }> {
   const remembered = rememberedEstimate(filterKey);
   if (remembered !== null) return { total: remembered, totalIsEstimate: true };
   const [counted] = await read<{ n: number }>(boundedCountSql(where));
@@ -174,6 +180,7 @@ export async function leadsTotalValue(organization: OrganizationSettings, query:
 /** One page of the organization's leads, by cursor or by (bounded) page number, with the filtered total. */
 export async function listLeads(organization: OrganizationSettings, query: ListLeadsQuery): Promise<ListLeadsResult> {
   const where = leadFilterSql(organization, query);
+  const filterKey = filterKeyOf(where);
   const { field, direction } = query.sort;
   const sort = sortName(query.sort);
   const limit = query.limit;
@@ -187,7 +194,7 @@ export async function listLeads(organization: OrganizationSettings, query: ListL
   // A first page that is not full is the whole list: its length is the total, and no count runs
   // (a rare search term then costs one index read, not two). Other pages count alongside the read.
   const firstPage = cursor === null && offset === 0;
-  const countPromise = firstPage ? null : countLeads(where);
+  const countPromise = firstPage ? null : countLeads(where, filterKey);
   // A failed page must not leave the count's rejection unhandled.
   countPromise?.catch(() => undefined);
 
@@ -211,14 +218,14 @@ export async function listLeads(organization: OrganizationSettings, query: ListL
   } else {
     rows = cursor
       ? await readSegments(where, field, segmentsFrom(field, direction, false), cursor, limit + 1, 0)
-      : await readFromOffset(where, query.sort, offset, limit + 1, limit);
+      : await readFromOffset(where, filterKey, query.sort, offset, limit + 1, limit);
     hasMore = rows.length > limit;
     rows = rows.slice(0, limit);
     hasPrevious = cursor !== null || offset > 0;
   }
 
   const { total, totalIsEstimate } =
-    firstPage && !hasMore ? { total: rows.length, totalIsEstimate: false } : await (countPromise ?? countLeads(where));
+    firstPage && !hasMore ? { total: rows.length, totalIsEstimate: false } : await (countPromise ?? countLeads(where, filterKey));
   return {
     leads: rows.map(serializeLead),
     pagination: {
