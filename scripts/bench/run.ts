@@ -226,7 +226,6 @@ async function warmUpServers(servers: Record<ServerName, Server>, sample: Sample
   log(`Servers warmed up (${options.serverWarmupSeconds}s per case, not measured) in ${seconds(started)}`);
 }
 
-/** With `cpuGroups`, the result carries the CPU ms each process group used during the measured load (not the warm-up). */
 /** Autovacuum and autoanalyze runs so far, per table (PostgreSQL's own maintenance can overlap a case and slow it). */
 async function autovacuumCounts(db: pg.Client): Promise<Map<string, number>> {
   const { rows } = await db.query<{ relname: string; runs: string }>(
@@ -243,6 +242,7 @@ async function autovacuumsSince(db: pg.Client, before: Map<string, number>): Pro
   return [...new Set([...finished, ...rows.map((r) => `${r.relname} (running)`)])];
 }
 
+/** With `cpuGroups`, the result carries the CPU ms each process group used during the measured load (not the warm-up). */
 async function measure(
   server: Server,
   testCase: Case,
