@@ -144,11 +144,12 @@ async function startFloor(databaseUrl: string, poolSize: number): Promise<Server
   return serverProcess("floor", child, `http://127.0.0.1:${port}`, 60_000);
 }
 
-/** Up to `limit` leads in random order whose e-mail is theirs alone, so a PATCH by e-mail or phone matches one lead. */
+/** Up to `limit` leads in random order with a phone (the seed's are unique; the list fixtures have none) and an e-mail of their own, so a PATCH by e-mail or phone matches one lead. */
 async function sampleLeads(client: pg.ClientBase, limit: number): Promise<SampleLead[]> {
   const { rows } = await client.query<SampleLead>(
     `SELECT l."id", l."email", l."phone" FROM "Lead" l
-     WHERE NOT EXISTS (SELECT 1 FROM "Lead" o WHERE o."emailNormalized" = l."emailNormalized" AND o."id" <> l."id")
+     WHERE l."phoneNormalized" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "Lead" o WHERE o."emailNormalized" = l."emailNormalized" AND o."id" <> l."id")
      ORDER BY random() LIMIT $1`,
     [limit],
   );
