@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { parseUtcTimestamp, toIsoString } from "@/lib/iso-time";
 import { logger } from "@/lib/log";
 
 /**
@@ -88,12 +89,11 @@ export function databasePool(): pg.Pool {
  * (pg's default sends local time with an offset, which a cast to `timestamp` would drop).
  */
 const TIMESTAMP_OID = 1114;
-const parseUtcTimestamp = (text: string): Date => new Date(`${text.replace(" ", "T")}Z`);
 export const SQL_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === TIMESTAMP_OID && format !== "binary" ? parseUtcTimestamp : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
-const toSqlValue = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(toSqlValue) : value);
+const toSqlValue = (value: unknown): unknown => (value instanceof Date ? toIsoString(value) : Array.isArray(value) ? value.map(toSqlValue) : value);
 
 /**
  * Named (prepared) statements: PostgreSQL parses and plans a statement once per connection

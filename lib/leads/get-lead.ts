@@ -3,6 +3,7 @@ import type { OrganizationSettings } from "@/lib/auth/actor";
 import { rawSql as read } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError, validationError } from "@/lib/errors";
+import { toIsoString } from "@/lib/iso-time";
 import type { LeadDiff } from "./plan-update";
 import { serializeLead, type LeadDto } from "./serialize";
 import { findLead } from "./store";
@@ -143,7 +144,7 @@ async function readHistory(leadId: string, cursor: HistoryCursor | null): Promis
         : n.authorApiKeyId
           ? { type: "api_key", id: n.authorApiKeyId, name: n.authorApiKeyName ?? "Deleted key" }
           : { type: "system", id: null, name: "Leadline" },
-      createdAt: n.createdAt.toISOString(),
+      createdAt: toIsoString(n.createdAt),
     })),
     events: keptEvents.map((e) => ({
       id: e.id,
@@ -153,7 +154,7 @@ async function readHistory(leadId: string, cursor: HistoryCursor | null): Promis
       source: e.source,
       requestId: e.requestId,
       note: e.noteId && e.noteBody !== null ? { id: e.noteId, body: e.noteBody } : null,
-      createdAt: e.createdAt.toISOString(),
+      createdAt: toIsoString(e.createdAt),
     })),
     nextCursor: end ? encodeHistoryCursor(end) : null,
   };

@@ -1,6 +1,7 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
 import { validationError } from "@/lib/errors";
+import { toIsoString } from "@/lib/iso-time";
 import { escapeLike } from "./escape-like";
 import { normalizeEmail, normalizePhone, phoneDigits } from "./normalize";
 import type { ListLeadsQuery } from "./schemas";
@@ -95,9 +96,9 @@ export function decodeCursor(raw: string, sort: ListLeadsQuery["sort"]): Cursor 
 export function sortKeyOf(field: SortField, lead: LeadRecord): string | null {
   switch (field) {
     case "createdAt":
-      return lead.createdAt.toISOString();
+      return toIsoString(lead.createdAt);
     case "updatedAt":
-      return lead.updatedAt.toISOString();
+      return toIsoString(lead.updatedAt);
     case "value":
       return lead.value === null ? null : lead.value.toString();
     case "name":

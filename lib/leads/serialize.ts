@@ -1,3 +1,4 @@
+import { toIsoString, toIsoStringOrNull } from "@/lib/iso-time";
 import type { LeadDto } from "./replies";
 import type { LeadRecord } from "./store/record";
 
@@ -16,7 +17,7 @@ export function valueToNumber(value: LeadRecord["value"]): number | null {
   return value === null ? null : value.toNumber();
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const iso = toIsoStringOrNull;
 
 export function serializeLead(lead: LeadRecord): LeadDto {
   return {
@@ -34,8 +35,8 @@ export function serializeLead(lead: LeadRecord): LeadDto {
     qualifiedAt: iso(lead.qualifiedAt),
     wonAt: iso(lead.wonAt),
     lostAt: iso(lead.lostAt),
-    createdAt: lead.createdAt.toISOString(),
-    updatedAt: lead.updatedAt.toISOString(),
+    createdAt: toIsoString(lead.createdAt),
+    updatedAt: toIsoString(lead.updatedAt),
     version: lead.version,
   };
 }

@@ -9,6 +9,7 @@
  *
  * No database access here, and nothing server-only: this module is text and pure functions.
  */
+import { toIsoString } from "@/lib/iso-time";
 import type { LeadEventRow, LeadNoteRow, LeadUpdateWrite, NewLeadRow } from "./record";
 
 const COLUMNS = [
@@ -117,7 +118,7 @@ export const INSERT_LEAD_SQL = `INSERT INTO "Lead" ("id", "organizationId", "nam
   RETURNING ${LEAD_COLUMNS}`;
 
 /** Timestamps travel as ISO text; the columns are timestamp(3) in UTC, as Prisma writes them. */
-const ts = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+const ts = (d: Date | null | undefined): string | null => (d ? toIsoString(d) : null);
 
 function noteColumns(notes: readonly LeadNoteRow[]): unknown[] {
   return [
