@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "@/lib/db/client";
+import { databasePool, prisma } from "@/lib/db/client";
 import { stopBoss } from "@/lib/jobs/boss";
 import { createLead } from "@/lib/leads/create-lead";
 import { updateLeads } from "@/lib/leads/update-leads";
+import { claimStatement } from "@/lib/webhooks/deliveries";
 import { createTestOrganization, type TestOrganization } from "../helpers/fixtures";
 
 /**
@@ -98,6 +99,50 @@ describe("the webhook outbox", () => {
       expect(await deliveries(all.id)).toHaveLength(before);
     } finally {
       await prisma.webhookEndpoint.update({ where: { id: all.id }, data: { enabled: false } });
+    }
+  });
+});
+
+describe("the sender's claim", () => {
+  interface PlanNode {
+    "Node Type": string;
+    "Index Name"?: string;
+    "Shared Hit Blocks": number;
+    "Shared Read Blocks": number;
+    Plans?: PlanNode[];
+  }
+  const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+  // Before the partial index, the head was found by walking the group's whole history in seq
+  // order and reading each row's status from the table: thousands of buffers for this group.
+  it("finds a group's head among its pending deliveries only, however many were delivered before", async () => {
+    const disabled = await endpoint(ALL, [], false);
+    const leadId = `lead_history_${Math.random().toString(36).slice(2)}`;
+    await prisma.$executeRaw`
+      INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "status", "attempts", "deliveredAt")
+      SELECT 'whd_hist_' || ${leadId} || '_' || i, ${org.organizationId}, ${disabled.id}, 'whevt_' || ${leadId} || '_' || i, 'lead.updated', ${leadId}, ${leadId}, '{}'::json,
+        CASE WHEN i <= 3000 THEN 'delivered' ELSE 'pending' END::"WebhookDeliveryStatus", 1, CASE WHEN i <= 3000 THEN now() END
+      FROM generate_series(1, 3001) AS i`;
+    await prisma.$executeRaw`ANALYZE "WebhookDelivery"`;
+
+    const statement = claimStatement([{ endpointId: disabled.id, orderKey: leadId }]);
+    const client = await databasePool().connect();
+    try {
+      // EXPLAIN ANALYZE runs the claim: inside a transaction that is rolled back.
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>({
+        text: `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`,
+        values: statement.values,
+      });
+      const plan = rows[0]?.["QUERY PLAN"][0]?.Plan;
+      if (!plan) throw new Error("no plan");
+      const scans = nodes(plan).filter((n) => n["Index Name"]?.startsWith("WebhookDelivery_") && n["Index Name"] !== "WebhookDelivery_pkey");
+      expect(scans.map((n) => n["Index Name"])).toEqual(expect.arrayContaining(["WebhookDelivery_pending_idx"]));
+      expect(scans.every((n) => n["Index Name"] === "WebhookDelivery_pending_idx")).toBe(true);
+      expect(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]).toBeLessThan(100);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
     }
   });
 });
