@@ -12,6 +12,8 @@ export interface ReceivedRequest {
 export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
+  /** Connections opened to it so far (kept-alive connections carry many requests). */
+  connections: number;
   /** Statuses for the next requests, in order; after them every request gets 200. */
   statuses: number[];
   /** When set, requests are held open (never answered) until release() is called. */
@@ -27,6 +29,7 @@ export async function startReceiver(path = "/hook"): Promise<Receiver> {
   const receiver: Receiver = {
     url: "",
     requests: [],
+    connections: 0,
     statuses: [],
     hold: false,
     release: () => {
@@ -62,6 +65,7 @@ export async function startReceiver(path = "/hook"): Promise<Receiver> {
       res.end(status === 200 ? "ok" : `failure ${status}`);
     });
   });
+  server.on("connection", () => receiver.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return receiver;

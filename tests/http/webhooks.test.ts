@@ -123,6 +123,24 @@ describe("webhook deliveries", () => {
     expect(values).toEqual([1, 1, 2, 3, 4, 5]);
   });
 
+  // A bulk update wakes all its leads' deliveries at once: one batch sends them side by side, one
+  // connection each. Those connections are kept for the next batches (with at most 16 kept, each
+  // later burst here opened about 24 new ones).
+  it("reuse their kept-alive connections from one burst of deliveries to the next", async () => {
+    const s = await setup({ allowBulkUpdates: true });
+    const r = await receiver();
+    await addEndpoint(s, r.url, { events: ["lead.updated"] });
+    const email = `burst-${uniqueSuffix()}@example.com`;
+    for (let i = 0; i < 40; i++) await createLeadApi(s, { name: `Burst ${i}`, email });
+    for (const [i, value] of [100, 200, 300].entries()) {
+      const reply = await api("PATCH", "/api/leads", { key: s.org.apiKey, body: { email, value } });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      await r.waitFor(40 * (i + 1));
+    }
+    expect(r.requests).toHaveLength(120);
+    expect(r.connections).toBeLessThanOrEqual(50);
+  });
+
   it("are retried after 500, 500 with the same event id until a 200, and logged with attempts and the response", async () => {
     const s = await setup();
     const r = await receiver();
