@@ -420,6 +420,7 @@ async function measureWebhooks(
       if (counts.delivered >= counts.created) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    const received = await receiver.stats();
     const runs: { without: LoadResult[]; with: LoadResult[] } = { without: [], with: [] };
     const atEnd = { created: 0, delivered: 0 };
     let drainSeconds: number | null = 0;
@@ -455,6 +456,12 @@ async function measureWebhooks(
     // The deliveries' work goes on after the load ends (the backlog): counted only while the load ran.
     const served = (results: LoadResult[]) => results.reduce((n, r) => n + r.requests, 0);
     const cpuPerRequest = { without: perRequest(sumCpu(runs.without), served(runs.without)), with: perRequest(sumCpu(runs.with), served(runs.with)) };
+    const receivedAfter = await receiver.stats();
+    // Sending reuses kept-alive connections: a connection per delivery would be CPU on both sides.
+    log(
+      `  The receiver got ${fmtInt(receivedAfter.deliveries - received.deliveries)} deliveries on ` +
+        `${fmtInt(receivedAfter.connections - received.connections - 1)} new connections`,
+    );
     log(`  CPU per PATCH without the endpoint: ${formatCpu(cpuPerRequest.without)}`);
     log(`  CPU per PATCH with the endpoint:    ${formatCpu(cpuPerRequest.with)}`);
     return { without, with: withHook, deliveries: { ...atEnd, drainSeconds }, cpuPerRequest };
