@@ -135,7 +135,9 @@ describe("graceful shutdown on SIGTERM", () => {
     const exited = new Promise<number | null>((resolve) => app.process.once("exit", (code) => resolve(code)));
     app.process.kill("SIGTERM");
 
-    // New connections are refused while the request is still in flight.
+    // New connections are refused while the request is still in flight. A connection the kernel
+    // accepted just before the server stopped listening is reset (ECONNRESET) instead: that one
+    // is the transition, so the probe tries again until the port refuses outright.
     const refused = await until("new connections to be refused", async () => {
       const error = await new Promise<string | null>((resolve) => {
         const socket = net.connect(app.port, "127.0.0.1");
@@ -143,7 +145,7 @@ describe("graceful shutdown on SIGTERM", () => {
           socket.destroy();
           resolve(null);
         });
-        socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "error"));
+        socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNRESET" ? null : (e.code ?? "error")));
       });
       return error ?? undefined;
     }, 10_000);
