@@ -3,7 +3,7 @@ import { prisma, rawSql } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { postgresErrorCode } from "@/lib/errors";
 import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
-import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from "./send";
+import { DELIVERY_TIMEOUT_MS, LEASE_MS, postWebhook, type AttemptResult } from "./send";
 import { signatureHeader } from "./signing";
 
 /**
@@ -14,8 +14,6 @@ import { signatureHeader } from "./signing";
  */
 
 const NOW = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
-/** Longer than one attempt can take, so a live sender never loses its lease. */
-const LEASE_MS = DELIVERY_TIMEOUT_MS + 5_000;
 export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DISABLE_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
 const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
@@ -25,6 +23,11 @@ const PER_JOB = 25;
 const RUN = 10;
 /** No attempt of a run starts later than this after the claim: with the 10 s timeout, the run ends within the lease. */
 const FOLLOW_FOR_MS = LEASE_MS - DELIVERY_TIMEOUT_MS - 3_000;
+/**
+ * Nor does a run's first attempt start later than this: a run claimed at insert waits for its
+ * transaction to commit and for the send loop, and one held up that long is given back instead.
+ */
+const FIRST_ATTEMPT_BY_MS = LEASE_MS - DELIVERY_TIMEOUT_MS - 1_000;
 
 /** When to try again after `attempts` failed attempts, or null when the 24-hour window is over. */
 export function nextAttemptAt(attempts: number, createdAt: Date, now: Date, baseMs = env.LEADLINE_WEBHOOK_RETRY_BASE_MS, random = Math.random): Date | null {
@@ -34,7 +37,8 @@ export function nextAttemptAt(attempts: number, createdAt: Date, now: Date, base
   return at.getTime() - createdAt.getTime() > RETRY_WINDOW_MS ? null : at;
 }
 
-interface Claimed {
+/** A delivery this process holds the lease of (claimed here, or at insert by ./outbox), with what sending it needs. */
+export interface Claimed {
   id: string;
   endpointId: string;
   orderKey: string;
@@ -48,6 +52,13 @@ interface Claimed {
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
+}
+
+/** Deliveries claimed in the transaction that wrote them (./outbox), in order per group, with when. */
+export interface PreClaimed {
+  delivery: Claimed;
+  /** Date.now() before the INSERT that claimed it: the lease started after this. */
+  claimedAt: number;
 }
 
 const LEASE = Prisma.sql`${NOW} + ${`${LEASE_MS} milliseconds`}::interval`;
@@ -134,7 +145,7 @@ export function claimStatement(groups: readonly DeliverJobData[]): Prisma.Sql {
 }
 
 /** Gives back claimed deliveries that were not attempted (their group stopped at a failure, or ran out of time). */
-async function release(unsent: readonly Claimed[]): Promise<void> {
+export async function release(unsent: readonly Claimed[]): Promise<void> {
   if (unsent.length === 0) return;
   const ids = byId(unsent).map((d) => d.id);
   await retryOnDeadlock(() => rawSql(Prisma.sql`
@@ -237,7 +248,7 @@ interface GroupOutcome {
 async function sendRun(run: readonly Claimed[], claimedAt: number): Promise<GroupOutcome> {
   const outcome: GroupOutcome = { delivered: [], unsent: [], more: true };
   for (const [i, delivery] of run.entries()) {
-    if (i > 0 && Date.now() - claimedAt > FOLLOW_FOR_MS) {
+    if (Date.now() - claimedAt > (i === 0 ? FIRST_ATTEMPT_BY_MS : FOLLOW_FOR_MS)) {
       outcome.unsent = run.slice(i);
       return outcome;
     }
@@ -259,28 +270,38 @@ async function sendRun(run: readonly Claimed[], claimedAt: number): Promise<Grou
  * it has nothing due, when an attempt fails (a retry is queued), or after `rounds` rounds (handed
  * off, to a fresh job by default, so one busy lead cannot hold a worker). A group that sent its
  * whole run is claimed again, as other instances' later events of the lead may wait behind it.
+ * `preclaimed`: runs this process claimed in the transactions that wrote them (./outbox), sent in
+ * the first round without a claim.
  */
 export async function runDeliverJobs(
   groups: readonly DeliverJobData[],
   handOff: (groups: DeliverJobData[]) => unknown = (rest) => nudgeDeliveries(rest),
   rounds = PER_JOB,
+  preclaimed: readonly PreClaimed[] = [],
 ): Promise<void> {
   const unique = new Map(groups.map((group) => [groupKey(group), { endpointId: group.endpointId, orderKey: group.orderKey }]));
+  for (const { delivery } of preclaimed) unique.set(groupKey(delivery), { endpointId: delivery.endpointId, orderKey: delivery.orderKey });
   let active = [...unique.values()];
   for (let round = 0; round < rounds && active.length > 0; round++) {
     // Before the claim: if this process dies once it holds leases, a sweep after them re-queues
     // the groups (a sweep repeats itself while anything is pending).
     await ensureSweep();
     const claimedAt = Date.now();
-    const claimed = await claimRuns(active);
-    if (claimed.length === 0) return;
-    const runs = new Map<string, Claimed[]>();
-    for (const delivery of claimed) {
+    // The first round sends the runs claimed at insert as they are; their groups are not claimed
+    // again in it (their heads are this process's).
+    const given = round === 0 ? preclaimed : [];
+    const givenGroups = new Set(given.map(({ delivery }) => groupKey(delivery)));
+    const claimed = await claimRuns(givenGroups.size === 0 ? active : active.filter((group) => !givenGroups.has(groupKey(group))));
+    if (claimed.length === 0 && given.length === 0) return;
+    const runs = new Map<string, { run: Claimed[]; claimedAt: number }>();
+    for (const { delivery, claimedAt: at } of [...given, ...claimed.map((delivery) => ({ delivery, claimedAt }))]) {
       const key = groupKey(delivery);
-      runs.set(key, [...(runs.get(key) ?? []), delivery]);
+      const entry = runs.get(key);
+      if (entry) entry.run.push(delivery);
+      else runs.set(key, { run: [delivery], claimedAt: at });
     }
-    const groupRuns = [...runs.values()];
-    const outcomes = await Promise.all(groupRuns.map((run) => sendRun(run, claimedAt)));
+    const groupRuns = [...runs.values()].map((entry) => entry.run);
+    const outcomes = await Promise.all([...runs.values()].map((entry) => sendRun(entry.run, entry.claimedAt)));
     await recordDelivered(outcomes.flatMap((o) => o.delivered));
     await release(outcomes.flatMap((o) => o.unsent));
     // Retries are queued once the deliveries before them are recorded: a retry that ran earlier

@@ -5,8 +5,10 @@ import type { SqlTx } from "@/lib/db/sql-tx";
 import { newId } from "@/lib/ids";
 import type { LeadDto } from "@/lib/leads/serialize";
 import type { WebhookEventType } from "./schemas";
-import { dispatchDeliveries } from "./dispatch";
+import type { Claimed, PreClaimed } from "./deliveries";
+import { claimsAtInsert, dispatchDeliveries } from "./dispatch";
 import { enabledEndpointExists } from "./endpoint-sql";
+import { LEASE_MS } from "./send";
 
 /**
  * The outbox: the webhook deliveries of a lead change, written in the change's own transaction,
@@ -101,26 +103,49 @@ export async function hasWebhookEndpoints(tx: SqlTx, organization: Pick<Organiza
   return row?.found ?? false;
 }
 
+type InsertedDelivery = Omit<Claimed, "body"> & { claimed: boolean };
+
 /**
  * Writes one delivery per event and subscribed, enabled endpoint of the organization, in ONE
  * statement (INSERT ... SELECT FROM unnest(...) JOIN the endpoints): when no endpoint matches it
  * inserts nothing and costs one cheap round trip. Nothing is cached, so a new or disabled endpoint
  * counts at once on every instance. Once the transaction commits, the deliveries' sending is
  * woken (./dispatch); if it rolls back, the rows are gone and nothing is sent.
+ *
+ * In a process that sends its own changes' deliveries, the INSERT also claims them (the lease,
+ * as the sender's claim would set it: lib/webhooks/deliveries.ts), unless an earlier delivery of
+ * the same lead to the same endpoint is still pending (per-lead order: those wait for it, and are
+ * claimed by the sender after it). The process then sends them from memory once the change
+ * commits: no claim statement, and no second write of each row before its attempt. Concurrent
+ * changes of one lead cannot both claim: each locks the lead's row before this statement, so the
+ * second one's statement sees the first one's deliveries, committed and pending.
  */
 export async function recordWebhookEvents(tx: SqlTx, ctx: ActorContext, change: LeadChangeWritten): Promise<void> {
   const derived = deriveWebhookEvents(ctx, change);
   if (derived.length === 0) return;
-  const rows = await tx.query<{ endpointId: string; orderKey: string }>(
-    `INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt")
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e."organizationId", e."id", ev.event_id, ev.event_type, ev.lead_id, ev.lead_id,
-      ev.payload, (ev.created_at AT TIME ZONE 'UTC')::timestamp(3), (ev.created_at AT TIME ZONE 'UTC')::timestamp(3)
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[])
-      WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at, ord)
-    JOIN "WebhookEndpoint" e ON e."organizationId" = $7 AND e."enabled" AND ev.event_type = ANY(e."events")
-      AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))
-    ORDER BY ev.ord, e."id"
-    RETURNING "endpointId", "orderKey"`,
+  const claim = claimsAtInsert();
+  const claimedAt = Date.now();
+  const rows = await tx.query<InsertedDelivery>(
+    `WITH "inserted" AS (
+      INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "leadId", "orderKey", "payload", "createdAt", "nextAttemptAt",
+        "lockedUntil", "attempts", "lastAttemptAt")
+      SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e."organizationId", e."id", ev.event_id, ev.event_type, ev.lead_id, ev.lead_id,
+        ev.payload, (ev.created_at AT TIME ZONE 'UTC')::timestamp(3), (ev.created_at AT TIME ZONE 'UTC')::timestamp(3),
+        CASE WHEN c.claim THEN (clock_timestamp() AT TIME ZONE 'UTC') + $9::interval END, CASE WHEN c.claim THEN 1 ELSE 0 END,
+        CASE WHEN c.claim THEN (clock_timestamp() AT TIME ZONE 'UTC') END
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[])
+        WITH ORDINALITY AS ev(event_id, event_type, lead_id, status_to, payload, created_at, ord)
+      JOIN "WebhookEndpoint" e ON e."organizationId" = $7 AND e."enabled" AND ev.event_type = ANY(e."events")
+        AND (ev.event_type <> 'lead.status_changed' OR cardinality(e."statuses") = 0 OR ev.status_to::"LeadStatus" = ANY(e."statuses"))
+      CROSS JOIN LATERAL (SELECT $8::boolean AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" x
+          WHERE x."endpointId" = e."id" AND x."orderKey" = ev.lead_id AND x."status" = 'pending') AS claim) c
+      ORDER BY ev.ord, e."id"
+      RETURNING "id", "endpointId", "orderKey", "seq", "eventId", "eventType", "attempts", "createdAt", "lockedUntil" IS NOT NULL AS "claimed"
+    )
+    SELECT i."id", i."endpointId", i."orderKey", i."eventId", i."eventType", i."attempts", i."createdAt", i."claimed",
+      e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt"
+    FROM "inserted" i JOIN "WebhookEndpoint" e ON e."id" = i."endpointId"
+    ORDER BY i."seq"`,
     [
       derived.map((d) => d.id),
       derived.map((d) => d.type),
@@ -129,8 +154,19 @@ export async function recordWebhookEvents(tx: SqlTx, ctx: ActorContext, change: 
       derived.map((d) => d.payload),
       derived.map((d) => d.createdAt),
       ctx.organization.id,
+      claim,
+      `${LEASE_MS} milliseconds`,
     ],
   );
-  if (rows.length > 0) afterCommit(tx, () => dispatchDeliveries(rows.map(({ endpointId, orderKey }) => ({ endpointId, orderKey }))));
+  if (rows.length === 0) return;
+  const payloads = new Map(derived.map((d) => [d.id, d.payload]));
+  const claimed: PreClaimed[] = [];
+  const groups: { endpointId: string; orderKey: string }[] = [];
+  for (const { claimed: isClaimed, ...row } of rows) {
+    const body = payloads.get(row.eventId);
+    if (isClaimed && body !== undefined) claimed.push({ delivery: { ...row, body }, claimedAt });
+    else groups.push({ endpointId: row.endpointId, orderKey: row.orderKey });
+  }
+  afterCommit(tx, () => dispatchDeliveries(groups, claimed));
 }
 

@@ -12,6 +12,8 @@ import { checkWebhookUrl } from "./address";
  */
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
+/** A sender's lease on the deliveries it claims: longer than one attempt can take, so a live sender never loses it. */
+export const LEASE_MS = DELIVERY_TIMEOUT_MS + 5_000;
 export const RESPONSE_BODY_LIMIT = 1024;
 
 export interface AttemptResult {

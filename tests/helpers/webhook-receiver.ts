@@ -18,6 +18,8 @@ export interface Receiver {
   statuses: number[];
   /** When set, requests are held open (never answered) until release() is called. */
   hold: boolean;
+  /** Requests held open now. */
+  heldCount: () => number;
   release: () => void;
   /** Resolves when at least `count` requests have arrived (polls; fails after `timeoutMs`). */
   waitFor: (count: number, timeoutMs?: number) => Promise<ReceivedRequest[]>;
@@ -32,6 +34,7 @@ export async function startReceiver(path = "/hook"): Promise<Receiver> {
     connections: 0,
     statuses: [],
     hold: false,
+    heldCount: () => held.length,
     release: () => {
       for (const res of held.splice(0)) res.destroy();
     },

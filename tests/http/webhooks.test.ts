@@ -123,6 +123,42 @@ describe("webhook deliveries", () => {
     expect(values).toEqual([1, 1, 2, 3, 4, 5]);
   });
 
+  // The instance that commits a change claims its deliveries in the change's own INSERT and sends
+  // them from memory; a change whose lead still has a pending delivery leaves its own unclaimed,
+  // behind it, for the sender to claim once the earlier one is done.
+  it("are claimed by the change that writes them, unless an earlier delivery of the lead is pending", async () => {
+    const s = await setup();
+    const r = await receiver();
+    const { endpoint } = await addEndpoint(s, r.url, { events: ["lead.updated"] });
+    const lead = await createLeadApi(s, { name: "Held" });
+    const delivery = async (value: number) => {
+      const rows = await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id, leadId: lead.id }, orderBy: { seq: "asc" } });
+      const found = rows.find((d) => (JSON.parse(JSON.stringify(d.payload)) as { data: { changes: { value?: { to: number } } } }).data.changes.value?.to === value);
+      if (!found) throw new Error(`no delivery with value ${value}`);
+      return found;
+    };
+
+    r.hold = true;
+    expect((await api("PATCH", "/api/leads", { key: s.org.apiKey, body: { id: lead.id, value: 1 } })).status).toBe(200);
+    // Claimed by the INSERT: leased and counted as attempted when the change commits, before the
+    // send loop (which waits 0.1 s to gather a batch) has run.
+    expect(await delivery(1)).toMatchObject({ status: "pending", attempts: 1, lockedUntil: expect.any(Date) });
+    await poll(() => Promise.resolve(r.heldCount()), (n) => n === 1);
+
+    // The first one is in flight (held): the next change of the lead does not claim its own.
+    expect((await api("PATCH", "/api/leads", { key: s.org.apiKey, body: { id: lead.id, value: 2 } })).status).toBe(200);
+    expect(await delivery(2)).toMatchObject({ status: "pending", attempts: 0, lockedUntil: null });
+
+    r.hold = false;
+    r.release(); // the held request fails (reset) and is retried; the second follows it
+    await poll(
+      () => prisma.webhookDelivery.count({ where: { endpointId: endpoint.id, status: "delivered" } }),
+      (n) => n === 2,
+    );
+    const values = r.requests.map((q) => (q.json.data.changes as { value: { to: number } }).value.to);
+    expect(values).toEqual([1, 2]);
+  });
+
   // A bulk update wakes all its leads' deliveries at once: one batch sends them side by side, one
   // connection each. Those connections are kept for the next batches (with at most 16 kept, each
   // later burst here opened about 24 new ones).
