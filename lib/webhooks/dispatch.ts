@@ -13,7 +13,9 @@ import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
  *   claimed its deliveries (a lease, set by the INSERT: ./outbox) unless an earlier delivery of
  *   the same lead is still pending; once it commits, the claimed deliveries and the groups of the
  *   others go into this process's waiting lists, and one loop sends them in batches of up to 100
- *   groups, gathered for at most 0.1 s (the claimed ones without a claim statement);
+ *   groups of one endpoint, gathered for at most 0.1 s (the claimed ones without a claim
+ *   statement); a few endpoints' batches at once, one per endpoint, so a slow receiver holds up
+ *   only its own endpoint's deliveries;
  * - anywhere else (scripts, tests), or past 10,000 waiting groups, they become pg-boss jobs,
  *   which any instance's workers run;
  * - if the instance dies between the commit and the send, a sweep (pg-boss: every minute by cron,
@@ -32,6 +34,8 @@ const MAX_CLAIMED = 10_000;
  * changes' deliveries for the same two statements, at the price of up to this much latency.
  */
 const GATHER_MS = 100;
+/** Batches in flight at once, at most one per endpoint. */
+const MAX_BATCHES = 4;
 
 interface DispatchState {
   /** Set by startJobWorkers: this process sends its own changes' deliveries. */
@@ -41,10 +45,12 @@ interface DispatchState {
   claimed: PreClaimed[];
   /** The running send loop, if any. */
   draining: Promise<void> | null;
+  /** Wakes the send loop while it waits for work or for a batch to end. */
+  wake: (() => void) | null;
 }
 
 const globalForDispatch = globalThis as unknown as { leadlineWebhookDispatch?: DispatchState };
-const state = (globalForDispatch.leadlineWebhookDispatch ??= { local: false, waiting: new Map(), claimed: [], draining: null });
+const state = (globalForDispatch.leadlineWebhookDispatch ??= { local: false, waiting: new Map(), claimed: [], draining: null, wake: null });
 
 const keyOf = (group: DeliverJobData) => `${group.endpointId}\u0000${group.orderKey}`;
 
@@ -104,46 +110,88 @@ export function dispatchDeliveries(groups: readonly DeliverJobData[], claimed: r
   }
   queueAsJobs(overflow);
   state.draining ??= drain().finally(() => (state.draining = null));
+  state.wake?.();
 }
 
-async function drain(): Promise<void> {
-  // Lazily: ./deliveries imports the jobs module, which the job list imports.
-  const { runDeliverJobs } = await import("./deliveries");
-  while (state.waiting.size > 0 || state.claimed.length > 0) {
-    if (state.waiting.size < BATCH && state.claimed.length < BATCH) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
-    const batch: DeliverJobData[] = [];
-    for (const [key, group] of state.waiting) {
-      state.waiting.delete(key);
-      batch.push(group);
-      if (batch.length >= BATCH) break;
-    }
-    const claimed = takeClaimedRuns(BATCH);
-    try {
-      // One round per batch: a group that sent its whole run goes back to the end of the list, so
-      // under load its next claim shares the statement of the next batch's new groups.
-      await runDeliverJobs(batch, (more) => dispatchDeliveries(more), 1, claimed);
-    } catch (error) {
-      logger.error({ err: error, groups: batch.length + claimed.length }, "Sending webhook deliveries failed; queued as jobs");
-      queueAsJobs([...batch, ...claimed.map(({ delivery }) => ({ endpointId: delivery.endpointId, orderKey: delivery.orderKey }))]);
-    }
+/** The first endpoint, oldest work first, that has work waiting and no batch in flight. */
+function nextEndpoint(busy: { has: (endpointId: string) => boolean }): string | null {
+  for (const { delivery } of state.claimed) if (!busy.has(delivery.endpointId)) return delivery.endpointId;
+  for (const group of state.waiting.values()) if (!busy.has(group.endpointId)) return group.endpointId;
+  return null;
+}
+
+/** Up to BATCH waiting groups of one endpoint, and its claimed runs of up to BATCH groups. */
+function takeBatch(endpointId: string): { groups: DeliverJobData[]; claimed: PreClaimed[] } {
+  const groups: DeliverJobData[] = [];
+  for (const [key, group] of state.waiting) {
+    if (group.endpointId !== endpointId) continue;
+    state.waiting.delete(key);
+    groups.push(group);
+    if (groups.length >= BATCH) break;
   }
+  return { groups, claimed: takeClaimedRuns(endpointId, BATCH) };
 }
 
 /**
- * The claimed deliveries of up to `groups` groups, oldest first, each group's whole run (a group's
- * runs from several changes stay in order: a change only claims when nothing of its lead is pending).
+ * The claimed deliveries of one endpoint, of up to `limit` groups, oldest first, each group's whole
+ * run (a group's runs from several changes stay in order: a change only claims when nothing of its
+ * lead is pending).
  */
-function takeClaimedRuns(groups: number): PreClaimed[] {
+function takeClaimedRuns(endpointId: string, limit: number): PreClaimed[] {
+  const taken: PreClaimed[] = [];
+  const kept: PreClaimed[] = [];
   const keys = new Set<string>();
-  let end = 0;
-  for (; end < state.claimed.length; end++) {
-    const item = state.claimed[end];
-    if (!item) break;
+  for (const item of state.claimed) {
     const key = keyOf(item.delivery);
-    if (!keys.has(key) && keys.size >= groups) break;
-    keys.add(key);
+    if (item.delivery.endpointId === endpointId && (keys.has(key) || keys.size < limit)) {
+      keys.add(key);
+      taken.push(item);
+    } else {
+      kept.push(item);
+    }
   }
-  return state.claimed.splice(0, end);
+  state.claimed = kept;
+  return taken;
+}
+
+/**
+ * Sends what waits, in batches of one endpoint each: at most one batch per endpoint in flight and
+ * MAX_BATCHES in all. A batch ends when its slowest request has (the 10 s timeout at worst), so
+ * one slow receiver holds up its own endpoint, not the others.
+ */
+async function drain(): Promise<void> {
+  // Lazily: ./deliveries imports the jobs module, which the job list imports.
+  const { runDeliverJobs } = await import("./deliveries");
+  const inFlight = new Map<string, Promise<void>>();
+  let gatheredAt = 0;
+  while (state.waiting.size > 0 || state.claimed.length > 0 || inFlight.size > 0) {
+    const endpointId = inFlight.size < MAX_BATCHES ? nextEndpoint(inFlight) : null;
+    if (endpointId === null) {
+      // Nothing to start now: wait for a batch to end, or for new work.
+      await new Promise<void>((resolve) => {
+        state.wake = resolve;
+        for (const batch of inFlight.values()) void batch.then(resolve);
+      });
+      state.wake = null;
+      continue;
+    }
+    if (state.waiting.size + state.claimed.length < BATCH && Date.now() - gatheredAt > GATHER_MS) {
+      // Let a batch that is not full gather for a moment; the batches started right after share it.
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      gatheredAt = Date.now();
+      continue;
+    }
+    const { groups, claimed } = takeBatch(endpointId);
+    // One round per batch: a group that sent its whole run goes back to the end of the list, so
+    // under load its next claim shares the statement of the next batch's new groups.
+    const batch = runDeliverJobs(groups, (more) => dispatchDeliveries(more), 1, claimed)
+      .catch((error: unknown) => {
+        logger.error({ err: error, groups: groups.length + claimed.length }, "Sending webhook deliveries failed; queued as jobs");
+        queueAsJobs([...groups, ...claimed.map(({ delivery }) => ({ endpointId: delivery.endpointId, orderKey: delivery.orderKey }))]);
+      })
+      .finally(() => inFlight.delete(endpointId));
+    inFlight.set(endpointId, batch);
+  }
 }
 
 /**

@@ -159,6 +159,28 @@ describe("webhook deliveries", () => {
     expect(values).toEqual([1, 2]);
   });
 
+  // The instance sends a batch per endpoint, one endpoint's batch at a time: a receiver that keeps
+  // its request open (up to the 10 s timeout) holds up its own endpoint only. Before, one batch
+  // of every endpoint's deliveries waited for it, and so did every later delivery.
+  it("to one endpoint are not held up by another endpoint's slow receiver", async () => {
+    const s = await setup();
+    const [slow, fast] = [await receiver(), await receiver()];
+    await addEndpoint(s, slow.url, { events: ["lead.updated"] });
+    await addEndpoint(s, fast.url, { events: ["lead.updated"] });
+    const [a, b] = [await createLeadApi(s, { name: "First" }), await createLeadApi(s, { name: "Second" })];
+    slow.hold = true;
+    expect((await api("PATCH", "/api/leads", { key: s.org.apiKey, body: { id: a.id, value: 1 } })).status).toBe(200);
+    await poll(() => Promise.resolve(slow.heldCount()), (n) => n === 1);
+    await fast.waitFor(1, 5_000);
+    expect((await api("PATCH", "/api/leads", { key: s.org.apiKey, body: { id: b.id, value: 2 } })).status).toBe(200);
+    // Well within the slow request's 10 s: the fast endpoint's next batch does not wait for it.
+    await fast.waitFor(2, 5_000);
+    expect(slow.heldCount()).toBe(1);
+    slow.hold = false;
+    slow.release();
+    await slow.waitFor(2);
+  });
+
   // A bulk update wakes all its leads' deliveries at once: one batch sends them side by side, one
   // connection each. Those connections are kept for the next batches (with at most 16 kept, each
   // later burst here opened about 24 new ones).
