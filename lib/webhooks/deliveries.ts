@@ -144,14 +144,19 @@ export function claimStatement(groups: readonly DeliverJobData[]): Prisma.Sql {
     SELECT * FROM "heads" UNION ALL SELECT * FROM "followers" ORDER BY "seq"`;
 }
 
-/** Gives back claimed deliveries that were not attempted (their group stopped at a failure, or ran out of time). */
+/**
+ * Gives back claimed deliveries that were not attempted (their group stopped at a failure, or ran
+ * out of time). Only while they are still this process's claim: a delivery whose lease ran out and
+ * that another sender claimed since (its attempts counted one more) is left to that sender.
+ */
 export async function release(unsent: readonly Claimed[]): Promise<void> {
   if (unsent.length === 0) return;
-  const ids = byId(unsent).map((d) => d.id);
+  const sorted = byId(unsent);
   await retryOnDeadlock(() => rawSql(Prisma.sql`
-    UPDATE "WebhookDelivery" SET "lockedUntil" = NULL, "attempts" = "attempts" - 1,
-      "lastAttemptAt" = CASE WHEN "attempts" = 1 THEN NULL ELSE "lastAttemptAt" END
-    WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending'`));
+    UPDATE "WebhookDelivery" d SET "lockedUntil" = NULL, "attempts" = d."attempts" - 1,
+      "lastAttemptAt" = CASE WHEN d."attempts" = 1 THEN NULL ELSE d."lastAttemptAt" END
+    FROM unnest(${sorted.map((c) => c.id)}::text[], ${sorted.map((c) => c.attempts)}::int[]) AS r("id", "attempts")
+    WHERE d."id" = r."id" AND d."attempts" = r."attempts" AND d."status" = 'pending'`));
 }
 
 async function attempt(delivery: Claimed): Promise<AttemptResult> {

@@ -26,8 +26,12 @@ import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
 
 const BATCH = 100;
 const MAX_WAITING = 10_000;
-/** Deliveries held claimed in memory at most; past it, changes leave theirs to the claim statement. */
-const MAX_CLAIMED = 10_000;
+/**
+ * Deliveries held claimed in memory at most (about a second of sending under load); past it, a
+ * backlog is building, and changes leave theirs to the claim statement rather than hold leases
+ * they may not use in time.
+ */
+const MAX_CLAIMED = 1_000;
 /**
  * How long the loop lets groups gather before it sends a batch that is not full. Claiming and
  * recording cost a statement each per batch, not per change: under load a batch carries many

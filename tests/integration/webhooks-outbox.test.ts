@@ -3,7 +3,7 @@ import { databasePool, prisma } from "@/lib/db/client";
 import { stopBoss } from "@/lib/jobs/boss";
 import { createLead } from "@/lib/leads/create-lead";
 import { updateLeads } from "@/lib/leads/update-leads";
-import { claimStatement } from "@/lib/webhooks/deliveries";
+import { claimStatement, release, type Claimed } from "@/lib/webhooks/deliveries";
 import { createTestOrganization, type TestOrganization } from "../helpers/fixtures";
 
 /**
@@ -112,6 +112,21 @@ describe("the sender's claim", () => {
     Plans?: PlanNode[];
   }
   const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+  // A process that held a claimed delivery past its lease (a long backlog) gives it back without
+  // undoing the claim another sender made since.
+  it("gives back only what is still its own claim", async () => {
+    const disabled = await endpoint(ALL, [], false);
+    const id = `whd_release_${Math.random().toString(36).slice(2)}`;
+    await prisma.$executeRaw`
+      INSERT INTO "WebhookDelivery" ("id", "organizationId", "endpointId", "eventId", "eventType", "orderKey", "payload", "attempts", "lockedUntil", "lastAttemptAt")
+      VALUES (${id}, ${org.organizationId}, ${disabled.id}, ${`${id}_evt`}, 'lead.updated', 'lead_x', '{}'::json, 2, now() + interval '15 seconds', now())`;
+    const mine = { id, attempts: 1 } as Claimed; // claimed once, then again by another sender (attempts 2)
+    await release([mine]);
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 2, lockedUntil: expect.any(Date) });
+    await release([{ ...mine, attempts: 2 }]);
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 1, lockedUntil: null });
+  });
 
   // Before the partial index, the head was found by walking the group's whole history in seq
   // order and reading each row's status from the table: thousands of buffers for this group.
