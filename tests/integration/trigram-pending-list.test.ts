@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { createTestOrganization, type TestOrganization } from "../helpers/fixtures";
+import { planNodes, type PlanNode } from "../helpers/plans";
 
 /**
  * The search's trigram indexes keep their pending list small (migration
@@ -10,16 +11,8 @@ import { createTestOrganization, type TestOrganization } from "../helpers/fixtur
 
 let org: TestOrganization;
 
-interface PlanNode {
-  "Node Type": string;
-  "Index Name"?: string;
-  "Shared Hit Blocks": number;
-  "Shared Read Blocks": number;
-  Plans?: PlanNode[];
-}
-
 function indexScans(node: PlanNode): PlanNode[] {
-  return [...(node["Node Type"] === "Bitmap Index Scan" ? [node] : []), ...(node.Plans ?? []).flatMap(indexScans)];
+  return planNodes(node).filter((n) => n["Node Type"] === "Bitmap Index Scan");
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { createLead } from "@/lib/leads/create-lead";
 import { updateLeads } from "@/lib/leads/update-leads";
 import { claimStatement, release, type Claimed } from "@/lib/webhooks/deliveries";
 import { createTestOrganization, type TestOrganization } from "../helpers/fixtures";
+import { planNodes, type PlanNode } from "../helpers/plans";
 
 /**
  * The outbox on the real database, called as the services call it: one delivery per event and
@@ -104,15 +105,6 @@ describe("the webhook outbox", () => {
 });
 
 describe("the sender's claim", () => {
-  interface PlanNode {
-    "Node Type": string;
-    "Index Name"?: string;
-    "Shared Hit Blocks": number;
-    "Shared Read Blocks": number;
-    Plans?: PlanNode[];
-  }
-  const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
-
   // A process that held a claimed delivery past its lease (a long backlog) gives it back without
   // undoing the claim another sender made since.
   it("gives back only what is still its own claim", async () => {
@@ -151,7 +143,7 @@ describe("the sender's claim", () => {
       });
       const plan = rows[0]?.["QUERY PLAN"][0]?.Plan;
       if (!plan) throw new Error("no plan");
-      const scans = nodes(plan).filter((n) => n["Index Name"]?.startsWith("WebhookDelivery_") && n["Index Name"] !== "WebhookDelivery_pkey");
+      const scans = planNodes(plan).filter((n) => n["Index Name"]?.startsWith("WebhookDelivery_") && n["Index Name"] !== "WebhookDelivery_pkey");
       expect(scans.map((n) => n["Index Name"])).toEqual(expect.arrayContaining(["WebhookDelivery_pending_idx"]));
       expect(scans.every((n) => n["Index Name"] === "WebhookDelivery_pending_idx")).toBe(true);
       expect(plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]).toBeLessThan(100);
