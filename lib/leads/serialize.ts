@@ -17,8 +17,6 @@ export function valueToNumber(value: LeadRecord["value"]): number | null {
   return value === null ? null : value.toNumber();
 }
 
-const iso = toIsoStringOrNull;
-
 export function serializeLead(lead: LeadRecord): LeadDto {
   return {
     id: lead.id,
@@ -32,9 +30,9 @@ export function serializeLead(lead: LeadRecord): LeadDto {
     currency: lead.currency,
     lossReason: lead.lossReason,
     lossReasonId: lead.lossReasonId,
-    qualifiedAt: iso(lead.qualifiedAt),
-    wonAt: iso(lead.wonAt),
-    lostAt: iso(lead.lostAt),
+    qualifiedAt: toIsoStringOrNull(lead.qualifiedAt),
+    wonAt: toIsoStringOrNull(lead.wonAt),
+    lostAt: toIsoStringOrNull(lead.lostAt),
     createdAt: toIsoString(lead.createdAt),
     updatedAt: toIsoString(lead.updatedAt),
     version: lead.version,

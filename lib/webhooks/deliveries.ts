@@ -305,14 +305,14 @@ export async function runDeliverJobs(
       if (entry) entry.run.push(delivery);
       else runs.set(key, { run: [delivery], claimedAt: at });
     }
-    const groupRuns = [...runs.values()].map((entry) => entry.run);
-    const outcomes = await Promise.all([...runs.values()].map((entry) => sendRun(entry.run, entry.claimedAt)));
+    const groupRuns = [...runs.values()];
+    const outcomes = await Promise.all(groupRuns.map(({ run, claimedAt: at }) => sendRun(run, at)));
     await recordDelivered(outcomes.flatMap((o) => o.delivered));
     await release(outcomes.flatMap((o) => o.unsent));
     // Retries are queued once the deliveries before them are recorded: a retry that ran earlier
     // would find its group's head still leased by this round, and end without sending.
     for (const [i, outcome] of outcomes.entries()) {
-      const head = groupRuns[i]?.[0];
+      const head = groupRuns[i]?.run[0];
       if (outcome.retryAt && head) await nudgeDeliveries([{ endpointId: head.endpointId, orderKey: head.orderKey }], outcome.retryAt);
     }
     const continuing = new Set([...runs.keys()].filter((_, i) => outcomes[i]?.more));
