@@ -48,12 +48,7 @@ export function logIdleConnectionErrors(pool: pg.Pool, name: string): pg.Pool {
 
 /** The process's one connection pool: Prisma's adapter runs on it, and so do the SQL stores (rawQuery, lib/db/sql-tx). */
 function createPool(): pg.Pool {
-  // With named statements, PostgreSQL would switch a statement to one generic plan after five
-  // runs. For skewed filters (one lead's 10,000 events, one organization's million leads) that
-  // plan reads far more than a plan for the actual values: the lead page's database CPU doubled.
-  // force_custom_plan keeps the saved parsing and plans every run for its values.
-  const options = env.LEADLINE_DB_PREPARED_STATEMENTS ? { options: "-c plan_cache_mode=force_custom_plan" } : {};
-  return logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE, ...options }), "app");
+  return logIdleConnectionErrors(new pg.Pool({ connectionString: databaseUrl(), max: env.LEADLINE_DB_POOL_SIZE }), "app");
 }
 
 function createPrismaClient(pool: pg.Pool): PrismaClient {
@@ -96,13 +91,15 @@ export const SQL_TYPES: pg.CustomTypesConfig = {
 const toSqlValue = (value: unknown): unknown => (value instanceof Date ? toIsoString(value) : Array.isArray(value) ? value.map(toSqlValue) : value);
 
 /**
- * Named (prepared) statements: PostgreSQL parses and plans a statement once per connection
- * instead of on every call, which was about a quarter of its CPU per PATCH (docs/performance.md).
- * The name is a hash of the text, so the server layers that Next.js bundles apart, which share
- * the pool, agree on it. Only statements with parameters (already sent with the extended protocol,
- * so one statement each) are named, and at most MAX_NAMED distinct texts per process: a statement
- * built with a varying number of parameters stays unnamed once the budget is spent.
- * LEADLINE_DB_PREPARED_STATEMENTS=false sends them unnamed (a pooler that cannot keep them).
+ * Named (prepared) statements: PostgreSQL parses a statement once per connection instead of on
+ * every call, and after five runs it may keep one generic plan for it instead of planning each
+ * run (run V in docs/performance.md: PATCH by id went from 78-82% of the framework floor to 92%).
+ * The name is a hash of the text, so the server layers that Next.js
+ * bundles apart, which share the pool, agree on it. Only statements with parameters (already sent
+ * with the extended protocol, so one statement each) are named, and at most MAX_NAMED distinct
+ * texts per process: a statement built with a varying number of parameters stays unnamed once
+ * the budget is spent. LEADLINE_DB_PREPARED_STATEMENTS=false sends them unnamed (a pooler that
+ * cannot keep them).
  */
 const MAX_NAMED = 1_000;
 const globalForStatements = globalThis as unknown as { leadlineStatementNames?: Map<string, string> };
@@ -117,9 +114,21 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
-/** A statement as the SQL stores send it: named (prepared) when it has parameters, values converted and result types parsed as above. */
-export function sqlStatement(text: string, values: readonly unknown[]): pg.QueryConfig {
-  const name = values.length > 0 && env.LEADLINE_DB_PREPARED_STATEMENTS ? statementName(text) : undefined;
+export interface StatementOptions {
+  /**
+   * Plan this statement for each run's values: it is sent unnamed, and PostgreSQL plans an
+   * unnamed statement for the values it runs with, every time. For the reads whose best plan
+   * depends on the values (the lists' filters and search terms, one lead's history of 10 or
+   * 10,000 events), where one generic plan reads far more for some values: with generic plans the
+   * lead page of a lead with 10,000 events doubled its database CPU. Lookups by a key (a lead by
+   * id, an API key by its hash) and writes keep their names and may use a generic plan.
+   */
+  planEachRun?: boolean;
+}
+
+/** A statement as the SQL stores send it: named (prepared) when it has parameters (unless planned each run), values converted and result types parsed as above. */
+export function sqlStatement(text: string, values: readonly unknown[], options: StatementOptions = {}): pg.QueryConfig {
+  const name = values.length > 0 && !options.planEachRun && env.LEADLINE_DB_PREPARED_STATEMENTS ? statementName(text) : undefined;
   return { text, values: values.map(toSqlValue), types: SQL_TYPES, ...(name === undefined ? {} : { name }) };
 }
 
@@ -128,13 +137,13 @@ export function sqlStatement(text: string, values: readonly unknown[]): pg.Query
  * every request (the key lookup, the lists), where that machinery is much of the cost. Not in a
  * transaction (see lib/db/sql-tx for those).
  */
-export async function rawQuery<T extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<T[]> {
-  return (await databasePool().query<T>(sqlStatement(text, values))).rows;
+export async function rawQuery<T extends pg.QueryResultRow>(text: string, values: readonly unknown[], options?: StatementOptions): Promise<T[]> {
+  return (await databasePool().query<T>(sqlStatement(text, values, options))).rows;
 }
 
 /** rawQuery of a statement built with `Prisma.sql` (its `$n` text and its values, as they are). */
-export function rawSql<T extends object>(statement: { text: string; values: readonly unknown[] }): Promise<T[]> {
-  return rawQuery<T & pg.QueryResultRow>(statement.text, statement.values);
+export function rawSql<T extends object>(statement: { text: string; values: readonly unknown[] }, options?: StatementOptions): Promise<T[]> {
+  return rawQuery<T & pg.QueryResultRow>(statement.text, statement.values, options);
 }
 
 /**

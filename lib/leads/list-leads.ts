@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OrganizationSettings } from "@/lib/auth/actor";
-import { rawSql as read } from "@/lib/db/client";
+import { rawSql } from "@/lib/db/client";
 import {
   boundedCountSql,
   decodeCursor,
@@ -25,6 +25,9 @@ import { leadRecordFromRow, type LeadRow } from "./store/record";
 import { pageBoundary, rememberPageBoundary } from "./page-boundaries";
 import { rememberedEstimate, rememberEstimate } from "./total-estimates";
 import { serializeLead, type LeadDto, type LeadRecord } from "./serialize";
+
+/** The lists are planned for each run's filter, search term and sort (lib/db/client: a generic plan reads far more for some values). */
+const read = <T extends object>(statement: Prisma.Sql): Promise<T[]> => rawSql<T>(statement, { planEachRun: true });
 
 export { EXACT_TOTAL_LIMIT } from "./list-query";
 
