@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { findRunningServer, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/lib/db/embedded-postgres";
+import { findRunningServer, sharedBuffersMb, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 
 /** The embedded default database: restarts keep data, and one data folder never gets two servers. */
@@ -62,7 +62,22 @@ describe("embedded PostgreSQL", () => {
     handles.push(restarted);
     expect(restarted.started).toBe(true);
     expect(await query<{ slug: string }>(restarted.url, `SELECT slug FROM "Organization"`)).toEqual([{ slug: "keep" }]);
+
+    // Its page cache is sized by the machine's memory, not PostgreSQL's 128 MB default.
+    const [{ setting, unit } = { setting: "", unit: "" }] = await query<{ setting: string; unit: string }>(
+      restarted.url,
+      `SELECT setting, unit FROM pg_settings WHERE name = 'shared_buffers'`,
+    );
+    expect(unit).toBe("8kB");
+    expect((Number(setting) * 8) / 1024).toBe(sharedBuffersMb());
   }, 120_000);
+
+  it("sizes its page cache at a quarter of the machine's memory, between 128 MB and 1 GB", () => {
+    const gb = 1024 ** 3;
+    expect(sharedBuffersMb(24 * gb)).toBe(1024);
+    expect(sharedBuffersMb(2 * gb)).toBe(512);
+    expect(sharedBuffersMb(gb / 4)).toBe(128);
+  });
 
   it("has random passwords kept in the data folder (0600), and the app connects as a role that is not a superuser", async () => {
     const handle = await startEmbeddedPostgres({ dataDir, port, database: "leadline" });
