@@ -4,6 +4,7 @@ import { getBoss } from "./boss";
 import { createQueue } from "./queues";
 import { leadImportJob, leadImportSweepJob } from "@/lib/imports/jobs";
 import { enableLocalDispatch } from "@/lib/webhooks/dispatch";
+import { enableSendThread } from "@/lib/webhooks/send-thread";
 import { webhookDeliverJob, webhookSweepJob } from "@/lib/webhooks/jobs";
 
 /**
@@ -34,7 +35,8 @@ const JOB_DEFINITIONS: JobDefinition[] = [
 
 /**
  * Creates the queues (idempotent), their schedules, and starts this instance's workers for every
- * job kind. An instance with workers also sends its own changes' webhook deliveries at once.
+ * job kind. An instance with workers also sends its own changes' webhook deliveries at once, and
+ * sends every webhook attempt from a thread of its own (lib/webhooks/send-thread).
  */
 export async function startJobWorkers(definitions: readonly JobDefinition[] = JOB_DEFINITIONS): Promise<void> {
   const boss = await getBoss();
@@ -43,7 +45,10 @@ export async function startJobWorkers(definitions: readonly JobDefinition[] = JO
     if (definition.cron) await boss.schedule(definition.queue, definition.cron);
     await boss.work(definition.queue, definition.work ?? {}, definition.handler as PgBoss.WorkHandler<object>);
   }
-  if (definitions.includes(webhookDeliverJob as JobDefinition)) enableLocalDispatch();
+  if (definitions.includes(webhookDeliverJob as JobDefinition)) {
+    enableSendThread();
+    enableLocalDispatch();
+  }
 }
 
 /** Creates a job kind's queue if needed and sends one job; used by services that enqueue work. */

@@ -3,8 +3,8 @@ import { prisma, rawSql } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { postgresErrorCode } from "@/lib/errors";
 import { nudgeDeliveries, scheduleSweep, type DeliverJobData } from "./jobs";
-import { DELIVERY_TIMEOUT_MS, LEASE_MS, postWebhook, type AttemptResult } from "./send";
-import { signatureHeader } from "./signing";
+import { DELIVERY_TIMEOUT_MS, LEASE_MS, type AttemptResult } from "./send";
+import { sendAttempt } from "./send-thread";
 
 /**
  * Sending the outbox: claim the oldest pending deliveries of a group (lease), POST them signed in
@@ -159,18 +159,19 @@ export async function release(unsent: readonly Claimed[]): Promise<void> {
     WHERE d."id" = r."id" AND d."attempts" = r."attempts" AND d."status" = 'pending'`));
 }
 
-async function attempt(delivery: Claimed): Promise<AttemptResult> {
-  const { body } = delivery;
+function attempt(delivery: Claimed): Promise<AttemptResult> {
   const secrets = [delivery.secret];
   if (delivery.previousSecret && delivery.previousSecretExpiresAt && delivery.previousSecretExpiresAt.getTime() > Date.now()) {
     secrets.push(delivery.previousSecret);
   }
-  return postWebhook(
-    delivery.url,
-    body,
-    { "Leadline-Signature": signatureHeader(secrets, body), "Leadline-Event-Id": delivery.eventId, "Leadline-Event-Type": delivery.eventType },
-    { allowPrivate: env.LEADLINE_WEBHOOKS_ALLOW_PRIVATE },
-  );
+  return sendAttempt({
+    url: delivery.url,
+    body: delivery.body,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    secrets,
+    allowPrivate: env.LEADLINE_WEBHOOKS_ALLOW_PRIVATE,
+  });
 }
 
 const cleanBody = (body: string | null) => (body === null ? null : body.replace(/\u0000/g, ""));
