@@ -78,7 +78,10 @@ export async function sqlTransaction<T>(work: (tx: SqlTx) => Promise<T>, options
   client.on("error", onError);
   try {
     // One round trip: the statement timeout makes PostgreSQL stop a statement that would overrun.
-    await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+    // The stores' writes look rows up by key and take their values as arrays (unnest): for those,
+    // PostgreSQL would plan every run, since a generic plan assumes 100 elements where a run has 3
+    // and so always looks dearer; one generic plan, made once per connection, serves them all.
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}; SET LOCAL plan_cache_mode = force_generic_plan`);
     const result = await work(tx);
     checkDeadline();
     await client.query("COMMIT");

@@ -1,7 +1,6 @@
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { databasePool, rawQuery, statementName } from "@/lib/db/client";
-import { sqlTransaction } from "@/lib/db/sql-tx";
+import { databasePool, prisma, rawQuery, sqlStatement, statementName } from "@/lib/db/client";
 import { getLeadHistoryOrThrow, getLeadOrThrow } from "@/lib/leads/get-lead";
 import { listLeads } from "@/lib/leads/list-leads";
 import { listLeadsQuerySchema } from "@/lib/leads/schemas";
@@ -44,14 +43,16 @@ beforeAll(async () => {
 });
 
 describe("statement plans", () => {
-  it("a named statement is parsed once per connection and may settle on one generic plan", async () => {
+  it("a named statement is parsed once per connection and, outside the write transactions, may settle on one generic plan", async () => {
     const text = `SELECT $1::int + 1 AS "next" /* generic-plan probe */`;
-    const [row] = await sqlTransaction(async (tx) => {
-      for (let i = 0; i < 8; i++) expect(await tx.query<{ next: number }>(text, [i])).toEqual([{ next: i + 1 }]);
-      return tx.query<PreparedRow>(`${PREPARED} WHERE "statement" = $1`, [text]);
-    });
-    expect(row).toMatchObject({ name: statementName(text), custom_plans: 5 });
-    expect(row?.generic_plans).toBe(3);
+    const client = await databasePool().connect();
+    try {
+      for (let i = 0; i < 8; i++) expect((await client.query<{ next: number }>(sqlStatement(text, [i]))).rows).toEqual([{ next: i + 1 }]);
+      const [row] = (await client.query<PreparedRow>(`${PREPARED} WHERE "statement" = $1`, [text])).rows;
+      expect(row).toMatchObject({ name: statementName(text), custom_plans: 5, generic_plans: 3 });
+    } finally {
+      client.release();
+    }
     // The connections no longer force a plan per run (they did before: docs/performance.md).
     expect(await rawQuery("SHOW plan_cache_mode", [])).toEqual([{ plan_cache_mode: "auto" }]);
   });
@@ -81,5 +82,23 @@ describe("statement plans", () => {
     // The writes of a PATCH are kept by name.
     expect(texts.some((t) => /UPDATE "Lead"/.test(t))).toBe(true);
     expect(texts.some((t) => /INSERT INTO "LeadEvent"/.test(t))).toBe(true);
+  });
+
+  it("the writes of a transaction use one generic plan from their first run, the webhook outbox's INSERT included", async () => {
+    // The outbox INSERT takes its events as arrays: left to choose, PostgreSQL planned it on every run.
+    const other = await createTestOrganization();
+    await prisma.$executeRaw`INSERT INTO "WebhookEndpoint" ("id", "organizationId", "url", "events", "statuses", "secret", "updatedAt", "enabled")
+      VALUES (${`wh_plans_${other.organizationId}`}, ${other.organizationId}, 'https://example.com/hook', ARRAY['lead.updated', 'lead.status_changed', 'lead.note_added'], '{}', 'whsec_plans', now(), true)`;
+    const ctx = { ...other.apiCtx, organization: { ...other.apiCtx.organization, hasWebhookEndpoints: true } };
+    for (let i = 0; i < 8; i++) {
+      const lead = await createTestLead(other, { name: `Generic ${i}` });
+      await updateLeads(ctx, { match: { by: "id", id: lead.id }, changes: { status: i % 2 ? "won" : "qualified", value: `${i + 1}`, note: `note ${i}` } });
+    }
+    const outbox = (await preparedOnEveryConnection()).filter((p) => /INSERT INTO "WebhookDelivery"/.test(p.statement));
+    expect(outbox.length).toBeGreaterThan(0);
+    for (const statement of outbox) expect(statement).toMatchObject({ custom_plans: 0 });
+    // Run by each creation (no endpoint takes lead.created: it inserts nothing) and each update.
+    expect(outbox.reduce((n, p) => n + p.generic_plans, 0)).toBeGreaterThanOrEqual(16);
+    expect(await prisma.webhookDelivery.count({ where: { organizationId: other.organizationId } })).toBe(24);
   });
 });
