@@ -94,12 +94,12 @@ const toSqlValue = (value: unknown): unknown => (value instanceof Date ? toIsoSt
  * Named (prepared) statements: PostgreSQL parses a statement once per connection instead of on
  * every call, and after five runs it may keep one generic plan for it instead of planning each
  * run (run V in docs/performance.md: PATCH by id went from 78-82% of the framework floor to 92%).
- * The name is a hash of the text, so the server layers that Next.js
- * bundles apart, which share the pool, agree on it. Only statements with parameters (already sent
- * with the extended protocol, so one statement each) are named, and at most MAX_NAMED distinct
- * texts per process: a statement built with a varying number of parameters stays unnamed once
- * the budget is spent. LEADLINE_DB_PREPARED_STATEMENTS=false sends them unnamed (a pooler that
- * cannot keep them).
+ * The write transactions (lib/db/sql-tx) ask for the generic plan from the first run. The name is
+ * a hash of the text, so the server layers that Next.js bundles apart, which share the pool, agree
+ * on it. Only statements with parameters (already sent with the extended protocol, so one
+ * statement each) are named, and at most MAX_NAMED distinct texts per process: a statement built
+ * with a varying number of parameters stays unnamed once the budget is spent.
+ * LEADLINE_DB_PREPARED_STATEMENTS=false sends them unnamed (a pooler that cannot keep them).
  */
 const MAX_NAMED = 1_000;
 const globalForStatements = globalThis as unknown as { leadlineStatementNames?: Map<string, string> };

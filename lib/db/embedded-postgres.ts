@@ -345,7 +345,6 @@ async function initialiseCluster(dataDir: string, binaries: Binaries, runAs: Run
   }
 }
 
-/** Starts `postgres` on the data folder and resolves once it accepts connections. */
 /**
  * PostgreSQL's page cache: a quarter of the machine's memory, at most 1 GB (PostgreSQL's own
  * default, 128 MB, is sized for a server that must not take memory from anything else). A
@@ -356,6 +355,7 @@ export function sharedBuffersMb(totalMemoryBytes = os.totalmem()): number {
   return Math.max(128, Math.min(1024, Math.floor(totalMemoryBytes / 4 / 1024 / 1024)));
 }
 
+/** Starts `postgres` on the data folder and resolves once it accepts connections. */
 async function startServer(dataDir: string, port: number, binaries: Binaries, runAs: RunAs | null, credentials: Credentials, onLog?: (line: string) => void) {
   const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", `shared_buffers=${sharedBuffersMb()}MB`], {
     ...(runAs ?? {}),
