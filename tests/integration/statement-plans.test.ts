@@ -65,7 +65,7 @@ describe("statement plans", () => {
     expect((await preparedOnEveryConnection()).filter((p) => p.statement === text)).toHaveLength(1);
   });
 
-  it("the lists and a lead's history are planned for each run; the lead lookup and PATCH's writes are prepared", async () => {
+  it("the lists and a lead's history are planned for each run; PATCH's writes are prepared", async () => {
     const lead = await createTestLead(org, { name: "Plan Probe", email: "plan.probe@example.com" });
     for (let i = 0; i < 7; i++) {
       await updateLeads(org.apiCtx, { match: { by: "id", id: lead.id }, changes: { value: `${100 + i}`, note: `note ${i}` } });
